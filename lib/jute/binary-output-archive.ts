@@ -1,0 +1,141 @@
+import { JuteTypeError } from './errors';
+
+const INT_MIN = -0x80000000;
+const INT_MAX = 0x7fffffff;
+const LONG_MIN = -(1n << 63n);
+const LONG_MAX = (1n << 63n) - 1n;
+
+/**
+ * ZooKeeper's BinaryOutputArchive: big-endian ints and longs, 1-byte booleans,
+ * length-prefixed buffers and UTF-8 strings (length -1 for null), vectors as a count
+ * (-1 for null) followed by the elements. Writes into one growable buffer so encoding a
+ * packet is a single allocation in the common case.
+ */
+export class BinaryOutputArchive {
+  private buf: Buffer;
+  private pos = 0;
+
+  constructor(initialSize = 256) {
+    this.buf = Buffer.allocUnsafe(initialSize);
+  }
+
+  get length(): number {
+    return this.pos;
+  }
+
+  /** The bytes written so far (a view; copy it if the archive will be reused). */
+  toBuffer(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
+
+  reset(): void {
+    this.pos = 0;
+  }
+
+  /** Reserves 4 bytes for a frame length to be patched in by {@link endFrame}. */
+  beginFrame(): number {
+    const at = this.pos;
+    this.writeInt(0);
+    return at;
+  }
+
+  endFrame(at: number): void {
+    this.buf.writeInt32BE(this.pos - at - 4, at);
+  }
+
+  private ensure(n: number): void {
+    const need = this.pos + n;
+    if (need <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < need) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+
+  writeByte(v: number, field = 'byte'): void {
+    if (!Number.isInteger(v) || v < -128 || v > 127) throw new JuteTypeError(field, 'byte', v);
+    this.ensure(1);
+    this.buf.writeInt8(v, this.pos);
+    this.pos += 1;
+  }
+
+  writeBool(v: boolean, field = 'boolean'): void {
+    if (typeof v !== 'boolean') throw new JuteTypeError(field, 'boolean', v);
+    this.ensure(1);
+    this.buf[this.pos++] = v ? 1 : 0;
+  }
+
+  writeInt(v: number, field = 'int'): void {
+    if (!Number.isInteger(v) || v < INT_MIN || v > INT_MAX) throw new JuteTypeError(field, 'int', v);
+    this.ensure(4);
+    this.buf.writeInt32BE(v, this.pos);
+    this.pos += 4;
+  }
+
+  writeLong(v: bigint, field = 'long'): void {
+    if (typeof v !== 'bigint' || v < LONG_MIN || v > LONG_MAX) throw new JuteTypeError(field, 'long (bigint)', v);
+    this.ensure(8);
+    this.buf.writeBigInt64BE(v, this.pos);
+    this.pos += 8;
+  }
+
+  writeFloat(v: number, field = 'float'): void {
+    if (typeof v !== 'number') throw new JuteTypeError(field, 'float', v);
+    this.ensure(4);
+    this.buf.writeFloatBE(v, this.pos);
+    this.pos += 4;
+  }
+
+  writeDouble(v: number, field = 'double'): void {
+    if (typeof v !== 'number') throw new JuteTypeError(field, 'double', v);
+    this.ensure(8);
+    this.buf.writeDoubleBE(v, this.pos);
+    this.pos += 8;
+  }
+
+  writeBuffer(v: Uint8Array | null, field = 'buffer'): void {
+    if (v === null || v === undefined) {
+      this.writeInt(-1);
+      return;
+    }
+    if (!(v instanceof Uint8Array)) throw new JuteTypeError(field, 'buffer', v);
+    this.ensure(4 + v.length);
+    this.buf.writeInt32BE(v.length, this.pos);
+    this.buf.set(v, this.pos + 4);
+    this.pos += 4 + v.length;
+  }
+
+  writeString(v: string | null, field = 'ustring'): void {
+    if (v === null || v === undefined) {
+      this.writeInt(-1);
+      return;
+    }
+    if (typeof v !== 'string') throw new JuteTypeError(field, 'ustring', v);
+    // UTF-8 never takes more than 3 bytes per UTF-16 unit, so this bound is safe.
+    this.ensure(4 + v.length * 3);
+    const n = this.buf.write(v, this.pos + 4, 'utf8');
+    this.buf.writeInt32BE(n, this.pos);
+    this.pos += 4 + n;
+  }
+
+  /** Writes a vector's count (-1 for null); the caller writes the elements. */
+  startVector(v: readonly unknown[] | null, field = 'vector'): void {
+    if (v === null || v === undefined) {
+      this.writeInt(-1);
+      return;
+    }
+    if (!Array.isArray(v)) throw new JuteTypeError(field, 'vector (array)', v);
+    this.writeInt(v.length);
+  }
+
+  /** Writes a map's count (-1 for null); the caller writes keys and values. */
+  startMap(v: ReadonlyMap<unknown, unknown> | null, field = 'map'): void {
+    if (v === null || v === undefined) {
+      this.writeInt(-1);
+      return;
+    }
+    if (!(v instanceof Map)) throw new JuteTypeError(field, 'map (Map)', v);
+    this.writeInt(v.size);
+  }
+}

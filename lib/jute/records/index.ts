@@ -1,0 +1,5 @@
+export * from './data';
+export * from './proto';
+export * from './txn';
+export * from './persistence';
+export * from './quorum';

@@ -40,7 +40,7 @@ export type JuteValue<T> = T extends 'byte' | 'int' | 'float' | 'double'
             ? JuteValue<E>[] | null
             : T extends JuteMap<infer K, infer V>
               ? Map<JuteValue<K>, JuteValue<V>> | null
-              : T extends RecordClass<infer I>
+              : T extends new (...args: any[]) => infer I
                 ? I
                 : never;
 
@@ -62,7 +62,7 @@ export interface RecordClass<I = JuteRecord> {
   readonly signature: string;
   /** Fewest bytes an encoding can take; bounds vector counts before allocating. */
   readonly minSize: number;
-  deserialize(ia: BinaryInputArchive): I;
+  deserialize(this: new () => I, ia: BinaryInputArchive): I;
 }
 
 export const T = {

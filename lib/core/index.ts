@@ -1,0 +1,5 @@
+export * from './token';
+export * from './clock';
+export * from './random';
+export * from './logger';
+export * from './container';

@@ -1,0 +1,31 @@
+import { token } from '../core/token';
+import type { TxnDigest, TxnHeader } from '../jute/records/txn';
+import type { JuteRecord } from '../jute/types';
+
+/** One logged txn: ZooKeeper's TxnHeader, the txn record (null for none) and its digest. */
+export interface TxnEntry {
+  readonly hdr: TxnHeader;
+  readonly txn: JuteRecord | null;
+  readonly digest?: TxnDigest | null;
+}
+
+/**
+ * ZooKeeper's TxnLog as the sync stage sees it. `append` buffers; `commit` makes
+ * everything appended so far durable (fsync in the file plugin) and is what group commit
+ * batches. Implementations live in plugins (storage-memory, storage-file).
+ */
+export interface TxnLog {
+  append(entry: TxnEntry): void;
+  commit(): Promise<void>;
+  /** Entries with zxid > `after`, in order, for restore and for a learner's DIFF. */
+  read(after: bigint): AsyncIterable<TxnEntry>;
+  /** The zxid of the last appended entry, or 0n when empty. */
+  lastLoggedZxid(): bigint;
+  /** Starts a new log file at the next append (after a snapshot). */
+  rollLog(): void;
+  /** Removes entries with zxid > `zxid` (a follower's TRUNC). */
+  truncate(zxid: bigint): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const TXN_LOG = token<TxnLog>('TxnLog');

@@ -1,0 +1,3 @@
+export * from './op-code';
+export * from './keeper-exception';
+export * from './zoo-defs';

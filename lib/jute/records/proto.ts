@@ -4,13 +4,18 @@ import { ACL, ClientInfo, Stat } from './data';
 
 const M = 'org.apache.zookeeper.proto';
 
+/**
+ * In 3.8's jute the read-only flag is not part of ConnectRequest / ConnectResponse: both
+ * sides write it by hand as one boolean after the record, and old clients omit it. The
+ * connection code reads and writes it (see lib/server), so these records stay
+ * byte-identical with 3.8's.
+ */
 export class ConnectRequest extends record(M, 'ConnectRequest', {
   protocolVersion: T.int,
   lastZxidSeen: T.long,
   timeOut: T.int,
   sessionId: T.long,
   passwd: T.buffer,
-  readOnly: T.boolean,
 }) {}
 
 export class ConnectResponse extends record(M, 'ConnectResponse', {
@@ -18,7 +23,6 @@ export class ConnectResponse extends record(M, 'ConnectResponse', {
   timeOut: T.int,
   sessionId: T.long,
   passwd: T.buffer,
-  readOnly: T.boolean,
 }) {}
 
 export class SetWatches extends record(M, 'SetWatches', {

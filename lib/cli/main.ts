@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+function packageVersion(): string {
+  // dist/lib/cli/main.js and lib/cli/main.ts both sit three levels below package.json.
+  for (const up of ['../../..', '../..']) {
+    try {
+      return JSON.parse(readFileSync(join(__dirname, up, 'package.json'), 'utf8')).version;
+    } catch {
+      /* try the next layout */
+    }
+  }
+  return 'unknown';
+}
+
+/** Builds the `zoolab` command; each subcommand lives in its own file beside this one. */
+export function buildProgram(): Command {
+  const program = new Command('zoolab')
+    .description('A ZooKeeper-compatible coordination service and research framework')
+    .version(packageVersion());
+  for (const register of COMMANDS) register(program);
+  return program;
+}
+
+/** Subcommand registrars: `(program) => program.command(...)…`. */
+const COMMANDS: Array<(program: Command) => void> = [];
+
+if (require.main === module) {
+  buildProgram()
+    .parseAsync(process.argv)
+    .catch((err: unknown) => {
+      process.stderr.write(`zoolab: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,104 @@
+import { BinaryInputArchive } from '../jute/binary-input-archive';
+import { BinaryOutputArchive } from '../jute/binary-output-archive';
+import { JuteError, JuteTruncatedError } from '../jute/errors';
+import {
+  CloseSessionTxn,
+  CreateContainerTxn,
+  CreateSessionTxn,
+  CreateTTLTxn,
+  CreateTxn,
+  CreateTxnV0,
+  DeleteTxn,
+  ErrorTxn,
+  MultiTxn,
+  SetACLTxn,
+  SetDataTxn,
+  TxnDigest,
+  TxnHeader,
+} from '../jute/records/txn';
+import type { JuteRecord, RecordClass } from '../jute/types';
+import { OpCode } from '../protocol/op-code';
+import type { TxnEntry } from './txn-log';
+
+/** A txn whose type has no record (SerializeUtils throws IOException "Unsupported Txn"). */
+export class UnsupportedTxnError extends JuteError {
+  override name = 'UnsupportedTxnError';
+  constructor(readonly type: number) {
+    super(`unsupported txn type ${type}`);
+  }
+}
+
+/** SerializeUtils.deserializeTxn's type → record table. */
+export function txnRecordClass(type: number): RecordClass<any> | null {
+  switch (type) {
+    case OpCode.createSession:
+      return CreateSessionTxn;
+    case OpCode.closeSession:
+      return CloseSessionTxn;
+    case OpCode.create:
+    case OpCode.create2:
+      return CreateTxn;
+    case OpCode.createTTL:
+      return CreateTTLTxn;
+    case OpCode.createContainer:
+      return CreateContainerTxn;
+    case OpCode.delete:
+    case OpCode.deleteContainer:
+      return DeleteTxn;
+    case OpCode.reconfig:
+    case OpCode.setData:
+      return SetDataTxn;
+    case OpCode.setACL:
+      return SetACLTxn;
+    case OpCode.error:
+      return ErrorTxn;
+    case OpCode.multi:
+      return MultiTxn;
+    default:
+      throw new UnsupportedTxnError(type);
+  }
+}
+
+/** Util.marshallTxnEntry: header, txn (if any), digest (if any), back to back. */
+export function serializeTxn(entry: TxnEntry): Buffer {
+  const oa = new BinaryOutputArchive();
+  entry.hdr.serialize(oa);
+  entry.txn?.serialize(oa);
+  entry.digest?.serialize(oa);
+  return Buffer.from(oa.toBuffer());
+}
+
+/**
+ * SerializeUtils.deserializeTxn: reads what serializeTxn wrote, including the compat
+ * cases Java keeps (a pre-3.3 CreateTxn without parentCVersion, a closeSession from before
+ * CloseSessionTxn, a txn without a digest).
+ */
+export function deserializeTxn(buf: Buffer, maxBuffer?: number): TxnEntry {
+  const ia = new BinaryInputArchive(buf, maxBuffer);
+  const hdr = TxnHeader.deserialize(ia);
+  const start = ia.offset;
+  const cls = txnRecordClass(hdr.type);
+  let txn: JuteRecord | null = null;
+  try {
+    txn = cls!.deserialize(ia) as JuteRecord;
+  } catch (e) {
+    if (!(e instanceof JuteTruncatedError)) throw e;
+    if (hdr.type === OpCode.create) {
+      const v0 = CreateTxnV0.deserialize(new BinaryInputArchive(buf, maxBuffer, start));
+      // parentCVersion -1 makes DataTree.processTxn fix the parent's cversion up.
+      txn = new CreateTxn({ path: v0.path, data: v0.data, acl: v0.acl, ephemeral: v0.ephemeral, parentCVersion: -1 });
+      return { hdr, txn, digest: null };
+    }
+    if (hdr.type === OpCode.closeSession) return { hdr, txn: null, digest: null };
+    throw e;
+  }
+  let digest: TxnDigest | null = null;
+  if (ia.remaining > 0) {
+    try {
+      digest = TxnDigest.deserialize(ia);
+    } catch (e) {
+      if (!(e instanceof JuteTruncatedError)) throw e;
+    }
+  }
+  return { hdr, txn, digest };
+}

@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import { ContainerModule } from 'inversify';
+import { LOGGER } from '../../lib/core/logger';
+import { EPOCH_STORE } from '../../lib/persistence/epoch-store';
+import { FILE_IO, type FileIO } from '../../lib/persistence/file-io';
+import { TXN_LOG } from '../../lib/persistence/txn-log';
+import { EpochFiles } from './epoch-files';
+import { FileTxnLog } from './file-txn-log';
+import { nodeFileIO } from './node-file-io';
+
+export { FileTxnLog, EpochFiles, nodeFileIO };
+export { dumpTxnLog } from './log-dump';
+
+/** FileTxnSnapLog.version: both directories keep their files in a version-2 subdirectory. */
+export const VERSION_DIR = 'version-2';
+
+export interface StorageFileOptions {
+  /** Where the txn log goes (zoo.cfg dataLogDir); files land in <dataLogDir>/version-2. */
+  dataLogDir: string;
+  /** Snapshots and epoch files (zoo.cfg dataDir); defaults to dataLogDir. */
+  dataDir?: string;
+  /** Bytes preallocated per step; default 64 MiB (zookeeper.preAllocSize, in KiB there). */
+  preAllocSize?: number;
+  /** false skips fsync (zookeeper.forceSync=no); default true. */
+  forceSync?: boolean;
+  /** The file system; bind FILE_IO in a parent container to give a simulator's instead. */
+  io?: FileIO;
+}
+
+/**
+ * Binds TXN_LOG to a FileTxnLog over <dataLogDir>/version-2 and EPOCH_STORE to the
+ * epoch files in <dataDir>/version-2. Opening the log scans its newest file, so TXN_LOG is
+ * an async binding: resolve it with `await container.getAsync(TXN_LOG)`.
+ */
+export function storageFileModule(opts: StorageFileOptions): ContainerModule {
+  return new ContainerModule(({ bind, isBound }) => {
+    if (!isBound(FILE_IO)) bind(FILE_IO).toConstantValue(opts.io ?? nodeFileIO);
+    bind(TXN_LOG).toDynamicValue(async (ctx) =>
+      FileTxnLog.open({
+        dir: join(opts.dataLogDir, VERSION_DIR),
+        io: opts.io ?? ctx.get(FILE_IO),
+        preAllocSize: opts.preAllocSize,
+        forceSync: opts.forceSync,
+        logger: ctx.get(LOGGER, { optional: true }),
+      }),
+    ).inSingletonScope();
+    bind(EPOCH_STORE)
+      .toDynamicValue((ctx) => new EpochFiles(join(opts.dataDir ?? opts.dataLogDir, VERSION_DIR), opts.io ?? ctx.get(FILE_IO)))
+      .inSingletonScope();
+  });
+}

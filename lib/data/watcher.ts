@@ -15,4 +15,8 @@ export interface WatchedEvent {
  */
 export interface Watcher {
   process(event: WatchedEvent): void;
+  /** The session behind the watcher (a ServerCnxn has one); watch reports list it. */
+  readonly sessionId?: bigint;
+  /** True once the connection is closed: the watch managers then refuse new watches. */
+  isStale?(): boolean;
 }

@@ -1,0 +1,88 @@
+import type { DataNode } from './data-node';
+import { digestOfNode, ZOOKEEPER_NODE_SUBTREE } from './digest-calculator';
+
+/**
+ * NodeHashMap: path → DataNode, keeping the tree digest (AdHash: a 64-bit wrapping sum of
+ * node digests) up to date. Callers bracket every change of a node's data or stat with
+ * preChange / postChange so the old digest leaves the sum and the new one enters it.
+ */
+export class NodeHashMap {
+  private readonly nodes = new Map<string, DataNode>();
+  private hash = 0n;
+
+  constructor(readonly digestEnabled = true) {}
+
+  put(path: string, node: DataNode): DataNode | undefined {
+    const old = this.nodes.get(path);
+    this.nodes.set(path, node);
+    this.addDigest(path, node);
+    if (old !== undefined) this.removeDigest(path, old);
+    return old;
+  }
+
+  /** For the "/" alias of the root, whose digest is already counted under "". */
+  putWithoutDigest(path: string, node: DataNode): DataNode | undefined {
+    const old = this.nodes.get(path);
+    this.nodes.set(path, node);
+    return old;
+  }
+
+  get(path: string): DataNode | undefined {
+    return this.nodes.get(path);
+  }
+
+  has(path: string): boolean {
+    return this.nodes.has(path);
+  }
+
+  remove(path: string): DataNode | undefined {
+    const old = this.nodes.get(path);
+    if (old !== undefined) {
+      this.nodes.delete(path);
+      this.removeDigest(path, old);
+    }
+    return old;
+  }
+
+  entries(): IterableIterator<[string, DataNode]> {
+    return this.nodes.entries();
+  }
+
+  keys(): IterableIterator<string> {
+    return this.nodes.keys();
+  }
+
+  clear(): void {
+    this.nodes.clear();
+    this.hash = 0n;
+  }
+
+  /** Entries including the "" alias of the root, as Java counts them. */
+  size(): number {
+    return this.nodes.size;
+  }
+
+  preChange(path: string, node: DataNode): void {
+    this.removeDigest(path, node);
+  }
+
+  postChange(path: string, node: DataNode): void {
+    node.digestCached = false;
+    this.addDigest(path, node);
+  }
+
+  /** The tree digest as Java's signed long. */
+  getDigest(): bigint {
+    return this.hash;
+  }
+
+  private addDigest(path: string, node: DataNode): void {
+    if (!this.digestEnabled || path.startsWith(ZOOKEEPER_NODE_SUBTREE)) return;
+    this.hash = BigInt.asIntN(64, this.hash + digestOfNode(path, node));
+  }
+
+  private removeDigest(path: string, node: DataNode): void {
+    if (!this.digestEnabled || path.startsWith(ZOOKEEPER_NODE_SUBTREE)) return;
+    this.hash = BigInt.asIntN(64, this.hash - digestOfNode(path, node));
+  }
+}

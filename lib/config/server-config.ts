@@ -65,6 +65,15 @@ export interface ServerConfig {
   reconfigEnabled: boolean;
   /** Every key = value as read, for `conf` / `envi` and keys zoolab does not interpret. */
   raw: Map<string, string>;
+  // Added with lib/config/zoo-cfg.ts; optional so hand-built configs stay valid.
+  /** The zoo.cfg this came from, if any. */
+  configFile?: string | null;
+  /** dynamicConfigFile: where server.N / group / weight lines live when split out. */
+  dynamicConfigFile?: string | null;
+  /** The quorum configuration's version (the dynamic file's hex suffix), 0 when none. */
+  quorumConfigVersion?: bigint;
+  /** clientPortListenBacklog; -1 lets the transport choose, as in ZooKeeper. */
+  clientPortListenBacklog?: number;
 }
 
 export function defaultServerConfig(): ServerConfig {

@@ -3,6 +3,8 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { CliContext } from './cli-context';
+import { registerServerCommand } from './server-command';
 
 function packageVersion(): string {
   // dist/lib/cli/main.js and lib/cli/main.ts both sit three levels below package.json.
@@ -17,16 +19,16 @@ function packageVersion(): string {
 }
 
 /** Builds the `zoolab` command; each subcommand lives in its own file beside this one. */
-export function buildProgram(): Command {
+export function buildProgram(ctx: CliContext = {}): Command {
   const program = new Command('zoolab')
     .description('A ZooKeeper-compatible coordination service and research framework')
     .version(packageVersion());
-  for (const register of COMMANDS) register(program);
+  for (const register of COMMANDS) register(program, ctx);
   return program;
 }
 
-/** Subcommand registrars: `(program) => program.command(...)…`. */
-const COMMANDS: Array<(program: Command) => void> = [];
+/** Subcommand registrars: `(program, ctx) => program.command(...)…`. */
+const COMMANDS: Array<(program: Command, ctx: CliContext) => void> = [registerServerCommand];
 
 if (require.main === module) {
   buildProgram()

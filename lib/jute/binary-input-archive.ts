@@ -1,4 +1,5 @@
 import { JuteLengthError, JuteTruncatedError } from './errors';
+import { readInt64BE } from './int64';
 import { DEFAULT_MAX_BUFFER } from './limits';
 
 /**
@@ -53,7 +54,7 @@ export class BinaryInputArchive {
 
   readLong(): bigint {
     this.need(8, 'long');
-    const v = this.buf.readBigInt64BE(this.pos);
+    const v = readInt64BE(this.buf, this.pos);
     this.pos += 8;
     return v;
   }

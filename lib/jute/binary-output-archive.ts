@@ -1,9 +1,9 @@
 import { JuteTypeError } from './errors';
+import { writeInt64BE } from './int64';
 
 const INT_MIN = -0x80000000;
 const INT_MAX = 0x7fffffff;
-const LONG_MIN = -(1n << 63n);
-const LONG_MAX = (1n << 63n) - 1n;
+const ASCII_FAST_PATH_MAX = 64;
 
 /**
  * ZooKeeper's BinaryOutputArchive: big-endian ints and longs, 1-byte booleans,
@@ -74,9 +74,9 @@ export class BinaryOutputArchive {
   }
 
   writeLong(v: bigint, field = 'long'): void {
-    if (typeof v !== 'bigint' || v < LONG_MIN || v > LONG_MAX) throw new JuteTypeError(field, 'long (bigint)', v);
+    if (typeof v !== 'bigint' || BigInt.asIntN(64, v) !== v) throw new JuteTypeError(field, 'long (bigint)', v);
     this.ensure(8);
-    this.buf.writeBigInt64BE(v, this.pos);
+    writeInt64BE(this.buf, this.pos, v);
     this.pos += 8;
   }
 
@@ -112,11 +112,25 @@ export class BinaryOutputArchive {
       return;
     }
     if (typeof v !== 'string') throw new JuteTypeError(field, 'ustring', v);
+    const len = v.length;
     // UTF-8 never takes more than 3 bytes per UTF-16 unit, so this bound is safe.
-    this.ensure(4 + v.length * 3);
-    const n = this.buf.write(v, this.pos + 4, 'utf8');
-    this.buf.writeInt32BE(n, this.pos);
-    this.pos += 4 + n;
+    this.ensure(4 + len * 3);
+    const buf = this.buf;
+    const start = this.pos + 4;
+    let n = 0;
+    if (len <= ASCII_FAST_PATH_MAX) {
+      // Paths and scheme names are short and ASCII: copying char codes beats the native
+      // call behind Buffer.write. Any non-ASCII char falls through to the real encoder.
+      while (n < len) {
+        const c = v.charCodeAt(n);
+        if (c >= 0x80) break;
+        buf[start + n] = c;
+        n++;
+      }
+    }
+    if (n < len) n = buf.write(v, start, 'utf8');
+    buf.writeInt32BE(n, this.pos);
+    this.pos = start + n;
   }
 
   /** Writes a vector's count (-1 for null); the caller writes the elements. */

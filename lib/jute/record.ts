@@ -81,6 +81,8 @@ class Emitter {
   }
 }
 
+const NO_INIT = Symbol('jute.noInit');
+
 function typeError(field: string, expected: string, actual: unknown): never {
   throw new JuteTypeError(field, expected, actual);
 }
@@ -109,9 +111,11 @@ export function record<F extends JuteFields>(module: string, name: string, field
     .join('\n');
   const ser = entries.map(([f, t]) => em.write(t, `this.${f}`, `${name}.${f}`)).join('\n');
   const de = entries.map(([f, t]) => em.read(t, `r.${f}`)).join('\n');
-  const initFn = new Function('refs', `return function init(o) {\n${init}\n}`)(em.refs);
+  // deserialize assigns every field itself (in the same order, so the same hidden class);
+  // NO_INIT skips the defaults, which for a nested record would be a wasted allocation.
+  const initFn = new Function('refs', 'NO_INIT', `return function init(o) {\nif (o === NO_INIT) return;\n${init}\n}`)(em.refs, NO_INIT);
   const serFn = new Function('refs', 'typeError', `return function serialize(oa) {\n${ser}\n}`)(em.refs, typeError);
-  const deFn = new Function('refs', `return function deserialize(ia) {\nconst r = new this();\n${de}\nreturn r;\n}`)(em.refs);
+  const deFn = new Function('refs', 'NO_INIT', `return function deserialize(ia) {\nconst r = new this(NO_INIT);\n${de}\nreturn r;\n}`)(em.refs, NO_INIT);
 
   const base = class {
     static readonly recordName = name;

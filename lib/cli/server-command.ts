@@ -1,0 +1,184 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ConfigError } from '../config/config-error';
+import type { PropertyEntry } from '../config/properties';
+import type { ServerConfig } from '../config/server-config';
+import { configFromProperties, isDistributed, loadZooCfg, type ZooCfgResult } from '../config/zoo-cfg';
+import { createLogger, type Logger } from '../core/logger';
+import { startStandaloneServer, type StandaloneServer } from '../server';
+import { FourLetterWords } from '../server/four-letter-words';
+import { javaSocketAddress } from '../server/four-letter-words/java-format';
+import type { CliContext } from './cli-context';
+
+/** The options `zoolab server` takes, as commander hands them over. */
+export interface ServerCommandOptions {
+  port?: string;
+  host?: string;
+  tickTime?: string;
+  dataDir?: string;
+  dataLogDir?: string;
+  maxClientCnxns?: string;
+  minSessionTimeout?: string;
+  maxSessionTimeout?: string;
+  fourLetterWords?: string;
+  extendedTypes?: boolean;
+  juteMaxBuffer?: string;
+  superDigest?: string;
+  set?: string[];
+  logLevel?: string;
+}
+
+/** Each flag and the zoo.cfg key it stands for; a flag beats the file. */
+const FLAG_KEYS: Array<[keyof ServerCommandOptions, string, string]> = [
+  ['port', '--port', 'clientPort'],
+  ['host', '--host', 'clientPortAddress'],
+  ['tickTime', '--tick-time', 'tickTime'],
+  ['dataDir', '--data-dir', 'dataDir'],
+  ['dataLogDir', '--data-log-dir', 'dataLogDir'],
+  ['maxClientCnxns', '--max-client-cnxns', 'maxClientCnxns'],
+  ['minSessionTimeout', '--min-session-timeout', 'minSessionTimeout'],
+  ['maxSessionTimeout', '--max-session-timeout', 'maxSessionTimeout'],
+  ['fourLetterWords', '--4lw', '4lw.commands.whitelist'],
+  ['extendedTypes', '--extended-types', 'extendedTypesEnabled'],
+  ['juteMaxBuffer', '--jute-max-buffer', 'jute.maxbuffer'],
+  ['superDigest', '--super-digest', 'DigestAuthenticationProvider.superDigest'],
+];
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function keyValue(value: string, previous: string[] = []): string[] {
+  if (!/^[^=\s][^=]*=/.test(value)) throw new InvalidArgumentError('expected key=value, e.g. -D snapCount=50000');
+  return [...previous, value];
+}
+
+/** The flags as zoo.cfg entries, -D ones first so the named flags win over them. */
+export function flagEntries(opts: ServerCommandOptions): { entries: PropertyEntry[]; flagOf: Map<string, string> } {
+  const entries: PropertyEntry[] = [];
+  const flagOf = new Map<string, string>();
+  for (const kv of opts.set ?? []) {
+    const eq = kv.indexOf('=');
+    const key = kv.slice(0, eq).trim();
+    entries.push({ key, value: kv.slice(eq + 1).trim(), line: 0 });
+    flagOf.set(key, `-D ${key}`);
+  }
+  for (const [opt, flag, key] of FLAG_KEYS) {
+    const v = opts[opt];
+    if (v === undefined) continue;
+    entries.push({ key, value: String(v), line: 0 });
+    flagOf.set(key, flag);
+  }
+  return { entries, flagOf };
+}
+
+/**
+ * The configuration `zoolab server` runs with: zoo.cfg if given (validated as ZooKeeper
+ * validates it, dataDir required), with the flags on top; without a file, zoolab's
+ * defaults (127.0.0.1:2181, in memory) with the flags on top. A bad flag value is
+ * reported under the flag's name.
+ */
+export function resolveServerConfig(file: string | undefined, opts: ServerCommandOptions): ZooCfgResult {
+  const { entries, flagOf } = flagEntries(opts);
+  try {
+    return file ? loadZooCfg(file, entries) : configFromProperties(entries, { requireDataDir: false });
+  } catch (e) {
+    throw e instanceof ConfigError ? underFlagName(e, entries, flagOf) : e;
+  }
+}
+
+/** `clientPort: "x" is not a number` becomes `option --port: "x" is not a number` when a flag gave it. */
+function underFlagName(e: ConfigError, entries: PropertyEntry[], flagOf: Map<string, string>): ConfigError {
+  const flag = e.key === undefined ? undefined : flagOf.get(e.key);
+  if (!flag || e.value === undefined || !entries.some((x) => x.key === e.key && x.value === e.value)) return e;
+  const head = `${e.key}: ${JSON.stringify(e.value)} `;
+  const at = e.message.lastIndexOf(head);
+  if (at < 0) return e;
+  return new ConfigError(`option ${flag}: ${JSON.stringify(e.value)} ${e.message.slice(at + head.length)}`, e.key, e.value);
+}
+
+export interface RunningServer {
+  readonly standalone: StandaloneServer;
+  readonly config: ServerConfig;
+  readonly logger: Logger;
+  /** Closes the server (idempotent). */
+  stop(): Promise<void>;
+}
+
+/** Starts a standalone server from a resolved config with the composition root's plugins. */
+export async function runServer(config: ServerConfig, ctx: CliContext, logger: Logger): Promise<RunningServer> {
+  if (!ctx.serverPlugins) {
+    throw new Error('this entry point wires no plugins: run the zoolab binary (dist/plugins/cli.js), which does');
+  }
+  if (isDistributed(config)) {
+    throw new ConfigError('this configuration describes an ensemble (server.N lines); zoolab server runs standalone only for now', 'server.N');
+  }
+  logger.info({ config: config.configFile ?? '(flags and defaults)' }, 'starting zoolab server');
+  const standalone = await startStandaloneServer(config, {
+    plugins: ctx.serverPlugins(config),
+    logger,
+    fourLetterWords: new FourLetterWords({ whitelist: config.fourLetterWordWhitelist }),
+  });
+  // NIOServerCnxnFactory's line, with the address actually bound (port 0 picks one).
+  logger.info({ host: standalone.host, port: standalone.port }, `binding to port ${javaSocketAddress(standalone.host, standalone.port)}`);
+  let closing: Promise<void> | null = null;
+  return {
+    standalone,
+    config,
+    logger,
+    stop: () => (closing ??= standalone.close()),
+  };
+}
+
+/** Registers `zoolab server [zoo.cfg]`. */
+export function registerServerCommand(program: Command, ctx: CliContext = {}): void {
+  program
+    .command('server')
+    .description('run a standalone ZooKeeper-compatible server (zoo.cfg keys as in ZooKeeper 3.8; flags override the file)')
+    .argument('[config]', 'a zoo.cfg file (without one: 127.0.0.1:2181, in memory)')
+    .option('-p, --port <port>', 'client port (clientPort); 0 picks a free one')
+    .option('--host <address>', 'address to listen on (clientPortAddress)')
+    .option('--tick-time <ms>', 'tickTime in milliseconds')
+    .option('--data-dir <dir>', 'dataDir')
+    .option('--data-log-dir <dir>', 'dataLogDir (defaults to dataDir)')
+    .option('--max-client-cnxns <n>', 'maxClientCnxns per client address (0: no limit)')
+    .option('--min-session-timeout <ms>', 'minSessionTimeout')
+    .option('--max-session-timeout <ms>', 'maxSessionTimeout')
+    .option('--4lw <words>', 'four-letter words to allow (4lw.commands.whitelist), e.g. "ruok,stat" or "*"')
+    .option('--extended-types', 'enable TTL nodes (extendedTypesEnabled)')
+    .option('--jute-max-buffer <bytes>', 'jute.maxbuffer')
+    .option('--super-digest <user:digest>', 'the super user (DigestAuthenticationProvider.superDigest)')
+    .option('-D, --set <key=value>', 'any zoo.cfg key (repeatable)', keyValue)
+    .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default(process.env.ZOOLAB_LOG_LEVEL ?? 'info'))
+    .action(async (file: string | undefined, opts: ServerCommandOptions & { '4lw'?: string }) => {
+      const options: ServerCommandOptions = { ...opts, fourLetterWords: opts['4lw'] };
+      const { config, warnings } = resolveServerConfig(file, options);
+      const logger = createLogger({ level: options.logLevel, name: 'zoolab' });
+      for (const w of warnings) logger.warn(w);
+      const running = await runServer(config, ctx, logger);
+      await untilSignal(running);
+    });
+}
+
+/** Waits for SIGINT / SIGTERM, then shuts the server down; a second signal exits at once. */
+function untilSignal(running: RunningServer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        running.logger.warn({ signal }, 'second signal: exiting without a clean shutdown');
+        process.exit(130);
+      }
+      stopping = true;
+      running.logger.info({ signal }, 'shutting down');
+      running.stop().then(
+        () => {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+          running.logger.info('shut down');
+          resolve();
+        },
+        (err: unknown) => reject(err),
+      );
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}

@@ -1,0 +1,131 @@
+import type { ACL } from '../../jute/records/data';
+import { StatPersisted } from '../../jute/records/data';
+import { copyStatPersisted } from '../../data/data-node';
+
+/** The node's digest and the tree digest once its txn is applied. */
+export interface PrecalculatedDigest {
+  readonly nodeDigest: bigint;
+  readonly treeDigest: bigint;
+}
+
+/**
+ * ZooKeeperServer.ChangeRecord: what prep knows of a node once its not-yet-applied txns
+ * are taken into account. `stat === null` marks a node that a pending txn deletes.
+ */
+export class ChangeRecord {
+  /** ZooKeeperServer.PrecalculatedDigest, when txn digests are computed. */
+  digest: PrecalculatedDigest | null = null;
+
+  constructor(
+    readonly zxid: bigint,
+    readonly path: string,
+    /** Never mutated once added: duplicate() before changing. */
+    readonly stat: StatPersisted | null,
+    public childCount: number,
+    readonly acl: ACL[] | null,
+    public data: Buffer | null = null,
+  ) {}
+
+  /** A copy tagged with the zxid of the txn about to change it. */
+  duplicate(zxid: bigint): ChangeRecord {
+    const stat = new StatPersisted();
+    if (this.stat !== null) copyStatPersisted(this.stat, stat);
+    const c = new ChangeRecord(zxid, this.path, stat, this.childCount, this.acl === null ? [] : [...this.acl], this.data);
+    c.digest = this.digest;
+    return c;
+  }
+}
+
+/**
+ * ZooKeeperServer.outstandingChanges and outstandingChangesForPath: the change records
+ * of txns that prep has produced and final has not yet applied, in zxid order, and the
+ * newest record per path. Prep adds (and rolls back a failed multi's); final drops them
+ * once the txn is in the DataTree.
+ */
+export class OutstandingChanges {
+  private queue: ChangeRecord[] = [];
+  private head = 0;
+  private readonly byPath = new Map<string, ChangeRecord>();
+
+  get size(): number {
+    return this.queue.length - this.head;
+  }
+
+  isEmpty(): boolean {
+    return this.size === 0;
+  }
+
+  forPath(path: string): ChangeRecord | undefined {
+    return this.byPath.get(path);
+  }
+
+  add(c: ChangeRecord): void {
+    this.queue.push(c);
+    this.byPath.set(c.path, c);
+  }
+
+  peekFirst(): ChangeRecord | undefined {
+    return this.size === 0 ? undefined : this.queue[this.head];
+  }
+
+  peekLast(): ChangeRecord | undefined {
+    return this.size === 0 ? undefined : this.queue[this.queue.length - 1];
+  }
+
+  /** In zxid order (oldest first). */
+  *[Symbol.iterator](): IterableIterator<ChangeRecord> {
+    for (let i = this.head; i < this.queue.length; i++) yield this.queue[i];
+  }
+
+  /**
+   * rollbackPendingChanges: drops the records of a failed multi (all tagged with its
+   * zxid, at the tail) and restores the per-path records that were current before it,
+   * unless they are older than everything still outstanding (already applied).
+   */
+  rollback(zxid: bigint, previous: ReadonlyMap<string, ChangeRecord>): void {
+    while (this.size > 0 && this.queue[this.queue.length - 1].zxid === zxid) {
+      const c = this.queue.pop()!;
+      this.byPath.delete(c.path);
+    }
+    const first = this.peekFirst();
+    if (first === undefined) {
+      this.compact();
+      return;
+    }
+    for (const c of previous.values()) {
+      if (c.zxid < first.zxid) continue;
+      this.byPath.set(c.path, c);
+    }
+  }
+
+  /**
+   * The part of ZooKeeperServer.processTxn that follows the DataTree update: records of
+   * txns up to `zxid` are now in the tree.
+   */
+  removeApplied(zxid: bigint): ChangeRecord[] {
+    const stale: ChangeRecord[] = [];
+    while (this.size > 0 && this.queue[this.head].zxid <= zxid) {
+      const c = this.queue[this.head++];
+      if (c.zxid < zxid) stale.push(c);
+      if (this.byPath.get(c.path) === c) this.byPath.delete(c.path);
+    }
+    this.compact();
+    return stale;
+  }
+
+  clear(): void {
+    this.queue = [];
+    this.head = 0;
+    this.byPath.clear();
+  }
+
+  private compact(): void {
+    if (this.head === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+  }
+}

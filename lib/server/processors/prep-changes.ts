@@ -1,0 +1,123 @@
+import { DIGEST_VERSION, calculateDigest, digestOfNode } from '../../data/digest-calculator';
+import type { DataTree } from '../../data/data-tree';
+import type { StatPersisted } from '../../jute/records/data';
+import { TxnDigest } from '../../jute/records/txn';
+import { Code, KeeperException } from '../../protocol';
+import type { Request } from '../request';
+import { ChangeRecord, type OutstandingChanges, type PrecalculatedDigest } from './change-record';
+
+/** PrepRequestProcessor.DigestOpCode. */
+export const enum DigestOp {
+  NOOP,
+  ADD,
+  REMOVE,
+  UPDATE,
+}
+
+const S64 = (v: bigint): bigint => BigInt.asIntN(64, v);
+
+/**
+ * Prep's view of the tree: the DataTree overlaid with outstanding change records, so a
+ * request is validated against every txn prepped before it, applied or not. Also the
+ * precalculated digests of those txns (zookeeper.digest.enabled).
+ */
+export class PrepChanges {
+  constructor(
+    private readonly tree: DataTree,
+    readonly outstanding: OutstandingChanges,
+  ) {}
+
+  get digestEnabled(): boolean {
+    return this.tree.digestEnabled;
+  }
+
+  /** getRecordForPath: the newest record, else one built from the tree; NoNode when neither has it. */
+  getRecordForPath(path: string): ChangeRecord {
+    let last = this.outstanding.forPath(path);
+    if (last === undefined) {
+      const n = this.tree.getNode(path);
+      if (n !== undefined) {
+        last = new ChangeRecord(-1n, path, n.stat, n.numChildren, this.tree.getACLOfNode(n), n.data);
+        if (this.digestEnabled) last.digest = { nodeDigest: digestOfNode(path, n), treeDigest: 0n };
+      }
+    }
+    if (last === undefined || last.stat === null) throw new KeeperException(Code.NONODE, path);
+    return last;
+  }
+
+  /** True when the path exists once outstanding changes are counted. */
+  exists(path: string): boolean {
+    try {
+      this.getRecordForPath(path);
+      return true;
+    } catch (e) {
+      if (e instanceof KeeperException && e.code === Code.NONODE) return false;
+      throw e;
+    }
+  }
+
+  add(c: ChangeRecord): void {
+    this.outstanding.add(c);
+  }
+
+  /**
+   * getPendingChanges: the records a failed multi must restore — those of its paths and
+   * of their parents (a sequential create reads the parent's cversion, ZOOKEEPER-1624).
+   */
+  getPendingChanges(paths: Iterable<string>): Map<string, ChangeRecord> {
+    const pending = new Map<string, ChangeRecord>();
+    for (const path of paths) {
+      const cr = this.outstanding.forPath(path);
+      if (cr !== undefined) pending.set(path, cr);
+      const lastSlash = path.lastIndexOf('/');
+      if (lastSlash === -1 || path.includes('\0')) continue;
+      const parentPath = path.substring(0, lastSlash);
+      const parentCr = this.outstanding.forPath(parentPath);
+      if (parentCr !== undefined) pending.set(parentPath, parentCr);
+    }
+    return pending;
+  }
+
+  rollback(zxid: bigint, pending: ReadonlyMap<string, ChangeRecord>): void {
+    this.outstanding.rollback(zxid, pending);
+  }
+
+  /** getCurrentTreeDigest: the digest after the last outstanding txn, else the tree's. */
+  currentTreeDigest(): bigint {
+    const last = this.outstanding.peekLast();
+    if (last === undefined) return this.tree.getTreeDigest();
+    return last.digest?.treeDigest ?? this.tree.getTreeDigest();
+  }
+
+  /** precalculateDigest: the node and tree digest after a change to `path`. */
+  precalculate(op: DigestOp, path: string, data: Buffer | null = null, stat: StatPersisted | null = null): PrecalculatedDigest | null {
+    if (!this.digestEnabled) return null;
+    let prev = 0n;
+    let next = 0n;
+    switch (op) {
+      case DigestOp.ADD:
+        next = calculateDigest(path, data, stat!);
+        break;
+      case DigestOp.REMOVE:
+        prev = this.getRecordForPath(path).digest?.nodeDigest ?? 0n;
+        break;
+      case DigestOp.UPDATE:
+        prev = this.getRecordForPath(path).digest?.nodeDigest ?? 0n;
+        next = calculateDigest(path, data, stat!);
+        break;
+      case DigestOp.NOOP:
+        break;
+    }
+    return { nodeDigest: next, treeDigest: S64(this.currentTreeDigest() - prev + next) };
+  }
+
+  /** setTxnDigest(request, precalculated): a null digest (digests off) leaves it unset. */
+  setTxnDigest(request: Request, d: PrecalculatedDigest | null): void {
+    if (d !== null) request.digest = new TxnDigest({ version: DIGEST_VERSION, treeDigest: d.treeDigest });
+  }
+
+  /** setTxnDigest(request): the tree digest as it stands after every outstanding txn. */
+  setCurrentTxnDigest(request: Request): void {
+    if (this.digestEnabled) request.digest = new TxnDigest({ version: DIGEST_VERSION, treeDigest: this.currentTreeDigest() });
+  }
+}

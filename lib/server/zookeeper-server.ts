@@ -1,0 +1,418 @@
+import { Subject, type Observable, type Subscription } from 'rxjs';
+import type { Clock } from '../core/clock';
+import type { Logger } from '../core/logger';
+import {
+  effectiveMaxSessionTimeout,
+  effectiveMinSessionTimeout,
+  type ServerConfig,
+} from '../config/server-config';
+import { BinaryOutputArchive } from '../jute/binary-output-archive';
+import { BinaryInputArchive } from '../jute/binary-input-archive';
+import { AuthPacket, ConnectResponse, ReplyHeader, type ConnectRequest, type RequestHeader } from '../jute/records/proto';
+import type { TxnLog } from '../persistence/txn-log';
+import { Code, OpCode, opName } from '../protocol';
+import type { ClientTransport } from '../transport/client-transport';
+import { ProviderRegistry } from './auth/provider-registry';
+import { ContainerManager } from './container-manager';
+import type { FourLetterWordHandler } from './four-letter-word-hook';
+import { OutstandingChanges } from './processors/change-record';
+import type { ProcessorContext, RequestFinishedEvent } from './processors/processor-context';
+import type { SyncStats } from './processors/sync-request-processor';
+import { standaloneChain, type ChainFactory } from './processors/chain';
+import { isValidRequestType } from './processors/prep-request-processor';
+import { Request } from './request';
+import type { ServerCnxn } from './server-cnxn';
+import { ServerCnxnFactory } from './server-cnxn-factory';
+import { CloseRequestError, type ServerCnxnImpl } from './server-cnxn-impl';
+import { ServerStats, type ServerStatsProvider } from './server-stats';
+import { SessionTrackerImpl, generatePasswd, checkPasswd, hex, type Session, type SessionExpirer } from './session-tracker';
+import { ZKDatabase } from './zk-database';
+
+export type ServerState = 'initial' | 'running' | 'error' | 'shutdown';
+
+/** Java's ServerCnxn.me: the owner of every session held by this server's connections. */
+export const SERVER_CNXN_ME = Symbol('ServerCnxn.me');
+
+export interface ZooKeeperServerOptions {
+  config: ServerConfig;
+  clock: Clock;
+  logger: Logger;
+  txnLog: TxnLog;
+  fourLetterWords?: FourLetterWordHandler;
+  authProviders?: ProviderRegistry;
+  /** The top byte of session ids. Java's standalone server uses 1 (createSessionTrackerServerId). */
+  sessionTrackerServerId?: number;
+  /** The processor chain; defaults to standalone's [prep, sync, final]. */
+  chain?: ChainFactory;
+  /** zookeeper.nio.sessionlessCnxnTimeout (10 s). */
+  sessionlessCnxnTimeout?: number;
+  /** Requests one connection may have in the server before it stops being read (1000). */
+  maxOutstandingPerCnxn?: number;
+  /** Sync backlog (requests waiting for the log) past which clients stop being read. */
+  syncHighWaterMark?: number;
+}
+
+/**
+ * ZooKeeper's ZooKeeperServer for a standalone node: the ZKDatabase, the zxid counter,
+ * the session tracker, the processor chain (an RxJS pipeline fed by submitRequest), the
+ * client connections and their stats. It is the ProcessorContext the prep and final
+ * processors run against.
+ */
+export class ZooKeeperServer implements ProcessorContext, ServerStatsProvider, SessionExpirer {
+  readonly config: ServerConfig;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly zkDb: ZKDatabase;
+  readonly serverStats: ServerStats;
+  readonly authProviders: ProviderRegistry;
+  readonly outstandingChanges = new OutstandingChanges();
+  readonly cnxnFactory: ServerCnxnFactory;
+  readonly fourLetterWords: FourLetterWordHandler | null;
+  readonly juteMaxBuffer: number;
+  readonly minSessionTimeout: number;
+  readonly maxSessionTimeout: number;
+  readonly syncStats: SyncStats = { commits: 0, txnsLogged: 0, lastBatchSize: 0, maxBatchSize: 0, backlog: 0 };
+  readonly syncHighWaterMark: number | undefined;
+  sessionTracker!: SessionTrackerImpl;
+  containerManager: ContainerManager | null = null;
+  private state: ServerState = 'initial';
+  private hzxid = 0n;
+  private requestsInProcess = 0;
+  private syncBacklogged = false;
+  private readonly maxOutstandingPerCnxn: number;
+  private readonly sessionTrackerServerId: number;
+  private readonly chainFactory: ChainFactory;
+  private input: Subject<Request> | null = null;
+  private chainSub: Subscription | null = null;
+  private chainDone: Promise<void> = Promise.resolve();
+
+  constructor(opts: ZooKeeperServerOptions) {
+    this.config = opts.config;
+    this.clock = opts.clock;
+    this.logger = opts.logger;
+    this.juteMaxBuffer = opts.config.juteMaxBuffer;
+    this.minSessionTimeout = effectiveMinSessionTimeout(opts.config);
+    this.maxSessionTimeout = effectiveMaxSessionTimeout(opts.config);
+    this.fourLetterWords = opts.fourLetterWords ?? null;
+    this.authProviders = opts.authProviders ?? new ProviderRegistry({ superDigest: opts.config.superDigest });
+    this.maxOutstandingPerCnxn = opts.maxOutstandingPerCnxn ?? 1000;
+    this.sessionTrackerServerId = opts.sessionTrackerServerId ?? 1;
+    this.chainFactory = opts.chain ?? standaloneChain;
+    this.zkDb = new ZKDatabase(
+      opts.txnLog,
+      { extendedTypesEnabled: opts.config.extendedTypesEnabled, logger: opts.logger },
+      opts.logger,
+    );
+    this.serverStats = new ServerStats(this, opts.clock);
+    this.cnxnFactory = new ServerCnxnFactory(this, opts.clock, opts.logger, {
+      maxClientCnxns: opts.config.maxClientCnxns,
+      sessionlessCnxnTimeout: opts.sessionlessCnxnTimeout,
+    });
+    this.syncHighWaterMark = opts.syncHighWaterMark;
+  }
+
+  // ---- ProcessorContext ----
+
+  get dataTree() {
+    return this.zkDb.dataTree;
+  }
+
+  getNextZxid(): bigint {
+    return ++this.hzxid;
+  }
+
+  getZxid(): bigint {
+    return this.hzxid;
+  }
+
+  setZxid(zxid: bigint): void {
+    this.hzxid = zxid;
+  }
+
+  ownerOf(request: Request): unknown {
+    // processPacket marks client requests with ServerCnxn.me; the createSession request
+    // and the server's own requests (expiry, containers) have no owner, as in Java.
+    return request.cnxn !== null && request.type !== OpCode.createSession ? SERVER_CNXN_ME : null;
+  }
+
+  closeSessionConnection(sessionId: bigint): boolean {
+    return this.cnxnFactory.closeSession(sessionId, 'session closed');
+  }
+
+  onRequestFinished(e: RequestFinishedEvent): void {
+    const r = e.request;
+    this.serverStats.updateLatencyFor(r.createTime, r.isTxn(), e.now);
+    const cnxn = r.cnxn as ServerCnxnImpl | null;
+    cnxn?.stats?.updateStatsForResponse(r.cxid, e.lastZxid, e.lastOp, r.createTime, e.now);
+  }
+
+  // ---- lifecycle ----
+
+  isRunning(): boolean {
+    return this.state === 'running';
+  }
+
+  getState(): string {
+    return 'standalone';
+  }
+
+  get serverState(): ServerState {
+    return this.state;
+  }
+
+  /** Restores the database from the log, then starts sessions, the chain and containers. */
+  async startup(): Promise<void> {
+    if (this.state !== 'initial') throw new Error(`cannot start a server that is ${this.state}`);
+    if (!this.zkDb.isInitialized()) await this.loadData();
+    this.sessionTracker = new SessionTrackerImpl(
+      this.clock,
+      this,
+      this.zkDb.sessionsWithTimeouts,
+      this.config.tickTime,
+      this.sessionTrackerServerId,
+      this.logger,
+    );
+    this.sessionTracker.start();
+    this.setupRequestProcessors();
+    this.containerManager = new ContainerManager(this, this.config.containerCheckIntervalMs, this.config.containerMaxPerMinute);
+    this.containerManager.start();
+    this.state = 'running';
+  }
+
+  /** Listens for clients on the transport; returns the bound address. */
+  listen(transport: ClientTransport, host = this.config.clientPortAddress, port = this.config.clientPort) {
+    return this.cnxnFactory.start(transport, host, port);
+  }
+
+  private async loadData(): Promise<void> {
+    this.setZxid(await this.zkDb.loadDataBase());
+    // Sessions that own ephemerals but whose createSession is gone (closed) lose them.
+    for (const s of this.zkDb.getSessions()) {
+      if (!this.zkDb.sessionsWithTimeouts.has(s)) this.zkDb.killSession(s, this.zkDb.lastProcessedZxid);
+    }
+  }
+
+  private setupRequestProcessors(): void {
+    const input = new Subject<Request>();
+    const stages = this.chainFactory(this);
+    const out = stages.reduce<Observable<Request>>((o, op) => o.pipe(op), input);
+    this.input = input;
+    this.chainDone = new Promise((resolve) => {
+      this.chainSub = out.subscribe({
+        next: (r) => {
+          if (r.cnxn !== null) this.requestsInProcess--;
+        },
+        error: (err: unknown) => {
+          this.logger.fatal({ err }, 'request processor chain failed; shutting down');
+          this.state = 'error';
+          this.cnxnFactory.closeAll('server error');
+          resolve();
+        },
+        complete: () => resolve(),
+      });
+    });
+  }
+
+  /** Stops accepting, lets queued requests finish, closes connections and the log. */
+  async shutdown(): Promise<void> {
+    if (this.state === 'shutdown') return;
+    const wasRunning = this.state === 'running' || this.state === 'error';
+    this.state = 'shutdown';
+    this.containerManager?.stop();
+    this.sessionTracker?.shutdown();
+    await this.cnxnFactory.shutdown();
+    if (wasRunning) {
+      this.input?.complete();
+      await this.chainDone;
+      this.chainSub?.unsubscribe();
+    }
+    await this.zkDb.txnLog.close();
+  }
+
+  // ---- requests ----
+
+  /** ZooKeeperServer.submitRequest: touches the session, then feeds the chain. */
+  submitRequest(si: Request): void {
+    if (!this.input || this.state !== 'running') {
+      this.logger.debug({ type: opName(si.type) }, 'dropping request: server not running');
+      return;
+    }
+    if (si.cnxn !== null) {
+      const cnxn = si.cnxn as ServerCnxnImpl;
+      if (!this.sessionTracker.touchSession(cnxn.sessionId, cnxn.sessionTimeout)) {
+        // Java's MissingSessionException: the session expired under the client.
+        this.logger.debug({ sessionId: hex(cnxn.sessionId) }, 'dropping request of a missing session');
+        return;
+      }
+    }
+    if (!isValidRequestType(si.type)) {
+      this.logger.warn({ type: si.type }, 'received packet of unknown type; closing the connection');
+      if (si.cnxn) {
+        si.cnxn.sendResponse(new ReplyHeader({ xid: si.cxid, zxid: si.zxid, err: Code.UNIMPLEMENTED }), null);
+        si.cnxn.close(`unknown request type ${si.type}`);
+      }
+      return;
+    }
+    if (si.cnxn !== null) this.requestsInProcess++;
+    this.input.next(si);
+  }
+
+  /** A request a stage dropped (it failed there): it is no longer in process. */
+  requestDropped(r: Request): void {
+    if (r.cnxn !== null) this.requestsInProcess--;
+  }
+
+  expire(session: Session): void {
+    this.logger.info({ sessionId: hex(session.sessionId), timeout: session.timeout }, 'expiring session, timeout exceeded');
+    this.closeSession(session.sessionId);
+  }
+
+  /** Submits a closeSession for `sessionId` on behalf of the server. */
+  closeSession(sessionId: bigint): void {
+    this.submitRequest(new Request(null, sessionId, 0, OpCode.closeSession, Buffer.alloc(0), [], this.clock.now()));
+  }
+
+  /** Java's shouldThrottle: a connection with requests in flight stops being read when the server is overloaded. */
+  shouldThrottle(outstanding: number): boolean {
+    if (outstanding >= this.maxOutstandingPerCnxn) return true;
+    const limit = this.config.globalOutstandingLimit;
+    if (limit < this.requestsInProcess || this.syncBacklogged) return outstanding > 0;
+    return false;
+  }
+
+  setSyncBacklogged(backlogged: boolean): void {
+    this.syncBacklogged = backlogged;
+  }
+
+  // ---- connections (NIOServerCnxn calls these) ----
+
+  /** ZooKeeperServer.processConnectRequest. Throws CloseRequestError to refuse. */
+  processConnectRequest(cnxn: ServerCnxnImpl, req: ConnectRequest, _readOnly: boolean): void {
+    if (req.lastZxidSeen > this.zkDb.lastProcessedZxid) {
+      throw new CloseRequestError(
+        `client has seen zxid 0x${req.lastZxidSeen.toString(16)}, our last zxid is ` +
+          `0x${this.zkDb.lastProcessedZxid.toString(16)}: client must try another server`,
+      );
+    }
+    const timeout = Math.min(Math.max(req.timeOut, this.minSessionTimeout), this.maxSessionTimeout);
+    cnxn.setSessionTimeout(timeout);
+    // No requests until the session is set up.
+    cnxn.disableRecv();
+    if (req.sessionId === 0n) {
+      const id = this.sessionTracker.createSession(timeout);
+      cnxn.setSessionId(id);
+      const body = Buffer.alloc(4);
+      body.writeInt32BE(timeout, 0);
+      this.logger.debug({ sessionId: hex(id), timeout, remote: cnxn.toString() }, 'new session');
+      this.submitRequest(new Request(cnxn, id, 0, OpCode.createSession, body, [...cnxn.authInfo], this.clock.now()));
+    } else {
+      const id = req.sessionId;
+      if (checkPasswd(id, req.passwd)) {
+        this.cnxnFactory.closeSession(id, 'client reconnected on another connection');
+        cnxn.setSessionId(id);
+        this.finishSessionInit(cnxn, this.sessionTracker.touchSession(id, timeout));
+      } else {
+        // Java closes the session's current connection before checking the password;
+        // checking first keeps a guessed session id from knocking its owner off.
+        this.logger.warn({ sessionId: hex(id), remote: cnxn.toString() }, 'incorrect password for session');
+        cnxn.sessionId = id;
+        this.finishSessionInit(cnxn, false);
+      }
+    }
+  }
+
+  /** Answers the ConnectRequest: the session, or session 0 / timeout 0 and a close. */
+  finishSessionInit(cnxn: ServerCnxn, valid: boolean): void {
+    const c = cnxn as ServerCnxnImpl;
+    const rsp = new ConnectResponse({
+      protocolVersion: 0,
+      timeOut: valid ? c.sessionTimeout : 0,
+      sessionId: valid ? c.sessionId : 0n,
+      passwd: valid ? generatePasswd(c.sessionId) : Buffer.alloc(16),
+    });
+    const oa = new BinaryOutputArchive();
+    const at = oa.beginFrame();
+    rsp.serialize(oa);
+    if (!c.isOldClient) oa.writeBool(false, 'readOnly');
+    oa.endFrame(at);
+    c.sendBuffer(Buffer.from(oa.toBuffer()));
+    if (valid) {
+      this.logger.debug({ sessionId: hex(c.sessionId), timeout: c.sessionTimeout }, 'established session');
+      c.enableRecv();
+    } else {
+      c.sendCloseSession(`invalid session ${hex(c.sessionId)}, probably expired`);
+    }
+  }
+
+  /** ZooKeeperServer.processPacket: auth is answered here, everything else goes to the chain. */
+  processPacket(cnxn: ServerCnxnImpl, h: RequestHeader, body: Buffer): void {
+    if (h.type === OpCode.auth) {
+      const packet = AuthPacket.deserialize(new BinaryInputArchive(body, this.juteMaxBuffer));
+      const code = this.authProviders.authenticate(cnxn, packet);
+      cnxn.sendResponse(new ReplyHeader({ xid: h.xid, zxid: 0n, err: code }), null);
+      if (code !== Code.OK) {
+        this.serverStats.incrementAuthFailedCount();
+        cnxn.sendCloseSession(`authentication failed for scheme ${packet.scheme}`);
+      }
+      return;
+    }
+    if (h.type === OpCode.sasl) {
+      // No SASL server is configured: Java fails the authentication and closes.
+      cnxn.sendResponse(new ReplyHeader({ xid: h.xid, zxid: 0n, err: Code.AUTHFAILED }), null);
+      cnxn.sendCloseSession('SASL authentication is not configured');
+      return;
+    }
+    this.submitRequest(new Request(cnxn, cnxn.sessionId, h.xid, h.type, body, [...cnxn.authInfo], this.clock.now()));
+  }
+
+  /** A connection went away: its watches go with it. */
+  removeCnxn(cnxn: ServerCnxnImpl): void {
+    this.zkDb.removeCnxn(cnxn);
+  }
+
+  // ---- ServerStatsProvider and getters for four-letter words ----
+
+  getOutstandingRequests(): number {
+    return this.requestsInProcess;
+  }
+  getInProcess(): number {
+    return this.requestsInProcess;
+  }
+  getLastProcessedZxid(): bigint {
+    return this.zkDb.lastProcessedZxid;
+  }
+  getNumAliveConnections(): number {
+    return this.cnxnFactory.getNumAliveConnections();
+  }
+  getDataDirSize(): number {
+    return 0;
+  }
+  getLogDirSize(): number {
+    return 0;
+  }
+  getConnections(): Iterable<ServerCnxnImpl> {
+    return this.cnxnFactory.cnxns;
+  }
+  getTickTime(): number {
+    return this.config.tickTime;
+  }
+  getMaxClientCnxnsPerHost(): number {
+    return this.cnxnFactory.maxClientCnxns;
+  }
+  getGlobalOutstandingLimit(): number {
+    return this.config.globalOutstandingLimit;
+  }
+  /** Bucket time → session ids, for `dump`. */
+  getSessionExpiryMap(): Map<number, bigint[]> {
+    return this.sessionTracker.getSessionExpiryMap();
+  }
+  /** Session id → ephemeral paths, for `dump`. */
+  getEphemerals(): Map<bigint, Set<string>> {
+    return this.dataTree.getEphemeralsMap();
+  }
+  getClientPort(): number {
+    return this.cnxnFactory.localAddress?.port ?? this.config.clientPort;
+  }
+}
+
+export type { ChainFactory };

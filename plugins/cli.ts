@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import type { Command } from 'commander';
+import type { CliContext } from '../lib/cli/cli-context';
+import { buildProgram } from '../lib/cli/main';
+import { defaultStandalonePlugins } from './defaults';
+
+/**
+ * The `zoolab` binary: lib/cli's program with the plugins chosen here. This is the
+ * composition root — the one place that knows both lib/ and plugins/ — so lib/ keeps
+ * never importing plugins/ and a researcher can make another binary with other plugins.
+ */
+export const defaultCliContext: CliContext = {
+  serverPlugins: (config) => defaultStandalonePlugins({ config }),
+};
+
+export function buildZoolabProgram(ctx: CliContext = defaultCliContext): Command {
+  return buildProgram(ctx);
+}
+
+if (require.main === module) {
+  buildZoolabProgram()
+    .parseAsync(process.argv)
+    .catch((err: unknown) => {
+      process.stderr.write(`zoolab: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    });
+}

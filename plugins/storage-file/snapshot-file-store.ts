@@ -1,0 +1,217 @@
+import { join } from 'node:path';
+import type { Logger } from '../../lib/core/logger';
+import { silentLogger } from '../../lib/core/logger';
+import type { DataTree } from '../../lib/data/data-tree';
+import type { FileIO, StoredFile } from '../../lib/persistence/file-io';
+import { DEFAULT_SNAPSHOT_MAX_BUFFER, parseSnapshot, SnapshotFormatError, type ParsedSnapshot } from '../../lib/persistence/snapshot-format';
+import { applySnapshot } from '../../lib/persistence/snapshot-load';
+import {
+  makeSnapshotName,
+  parseSnapshotName,
+  SNAPSHOT_TMP_EXTENSION,
+  type SnapshotCompression,
+} from '../../lib/persistence/snapshot-names';
+import { serializeSnapshot } from '../../lib/persistence/snapshot-serializer';
+import {
+  compareNewestFirst,
+  SnapshotStoreClosedError,
+  type LoadedSnapshot,
+  type SavedSnapshot,
+  type SaveOptions,
+  type SnapshotInfo,
+  type SnapshotStore,
+} from '../../lib/persistence/snapshot-store';
+import { nodeFileIO } from './node-file-io';
+import { createCompressor, decompress, looksComplete } from './snapshot-compression';
+
+export interface FileSnapshotStoreOptions {
+  /** The directory holding snapshot.* files (ZooKeeper's <dataDir>/version-2). */
+  dir: string;
+  io?: FileIO;
+  /** zookeeper.snapshot.compression.method for new snapshots; reading follows each file's name. */
+  compression?: SnapshotCompression;
+  /**
+   * fsync each snapshot and the directory after its rename (default true). Java fsyncs
+   * only when asked (syncSnap); zoolab does by default because purge may delete the older
+   * snapshots a torn newest one would fall back to.
+   */
+  forceSync?: boolean;
+  /** Largest buffer or string a snapshot may hold (jute.maxbuffer + extrasize). */
+  maxBuffer?: number;
+  /** Uncompressed bytes per write; between writes other work runs (default 64 KiB). */
+  chunkSize?: number;
+  logger?: Logger;
+}
+
+/**
+ * ZooKeeper 3.8's FileSnap: snapshot.<hex zxid>[.gz|.snappy] files in ZooKeeper's exact
+ * format, which a Java server loads and which this store loads from a Java server. A
+ * snapshot is written to <name>.tmp, chunk by chunk — the event loop runs between chunks,
+ * so requests keep being served and the snapshot is fuzzy as Java's is — then fsynced and
+ * renamed into place, so a crash leaves either no snapshot or a whole one.
+ */
+export class FileSnapshotStore implements SnapshotStore {
+  readonly dir: string;
+  readonly io: FileIO;
+  readonly compression: SnapshotCompression;
+  readonly forceSync: boolean;
+  private readonly maxBuffer: number;
+  private readonly chunkSize?: number;
+  private readonly log: Logger;
+  private last: SnapshotInfo | null = null;
+  private chain: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  /** Counters for tests and monitoring. */
+  readonly stats = { saves: 0, writes: 0, fsyncs: 0 };
+
+  constructor(opts: FileSnapshotStoreOptions) {
+    this.dir = opts.dir;
+    this.io = opts.io ?? nodeFileIO;
+    this.compression = opts.compression ?? 'none';
+    this.forceSync = opts.forceSync ?? true;
+    this.maxBuffer = opts.maxBuffer ?? DEFAULT_SNAPSHOT_MAX_BUFFER;
+    this.chunkSize = opts.chunkSize;
+    this.log = opts.logger ?? silentLogger;
+  }
+
+  /** Creates the directory if needed. */
+  static async open(opts: FileSnapshotStoreOptions): Promise<FileSnapshotStore> {
+    const store = new FileSnapshotStore(opts);
+    await store.io.mkdirs(store.dir);
+    return store;
+  }
+
+  save(tree: DataTree, sessions: ReadonlyMap<bigint, number>, opts: SaveOptions = {}): Promise<SavedSnapshot> {
+    if (this.closed) return Promise.reject(new SnapshotStoreClosedError(`snapshot store in ${this.dir} is closed`));
+    // FileSnap.serialize is synchronized: one snapshot at a time, each of the tree as it
+    // is when its turn comes.
+    const done = this.chain.then(() => this.write(tree, sessions, opts.sync === true || this.forceSync));
+    this.chain = done.catch(() => undefined);
+    return done;
+  }
+
+  private async write(tree: DataTree, sessions: ReadonlyMap<bigint, number>, sync: boolean): Promise<SavedSnapshot> {
+    const writer = serializeSnapshot(tree, sessions, { chunkSize: this.chunkSize });
+    const name = makeSnapshotName(writer.zxid, this.compression);
+    const path = join(this.dir, name);
+    const tmp = path + SNAPSHOT_TMP_EXTENSION;
+    this.log.info(`Snapshotting: 0x${BigInt.asUintN(64, writer.zxid).toString(16)} to ${path}`);
+    const compressor = createCompressor(this.compression);
+    const file = await this.io.open(tmp, 'overwrite');
+    let pos = 0;
+    let rawSize = 0;
+    const put = async (parts: Buffer[]): Promise<void> => {
+      for (const p of parts) {
+        if (p.length === 0) continue;
+        await file.write(pos, p);
+        pos += p.length;
+        this.stats.writes++;
+      }
+    };
+    let summary;
+    try {
+      for (;;) {
+        const r = writer.chunks.next();
+        if (r.done) {
+          summary = r.value;
+          break;
+        }
+        rawSize += r.value.length;
+        await put(await compressor.push(r.value));
+      }
+      await put(await compressor.finish());
+      if (sync) {
+        await file.sync();
+        this.stats.fsyncs++;
+      }
+    } catch (e) {
+      await file.close().catch(() => undefined);
+      await this.io.unlink(tmp).catch(() => undefined);
+      throw e;
+    }
+    await file.close();
+    await this.io.rename(tmp, path);
+    if (sync) await this.io.syncDir(this.dir);
+    this.stats.saves++;
+    const info: SnapshotInfo = { zxid: writer.zxid, name, compression: this.compression };
+    this.last = info;
+    return { ...info, size: pos, rawSize, nodes: summary.nodes, sessions: summary.sessions };
+  }
+
+  async list(): Promise<SnapshotInfo[]> {
+    const names = (await this.io.exists(this.dir)) ? await this.io.list(this.dir) : [];
+    const out: SnapshotInfo[] = [];
+    for (const name of names) {
+      const p = parseSnapshotName(name);
+      if (p) out.push({ zxid: p.zxid, name, compression: p.compression });
+    }
+    return out.sort(compareNewestFirst);
+  }
+
+  /** SnapStream.isValidSnapshot: the quick look at a file's ends that purge relies on. */
+  async looksValid(info: SnapshotInfo): Promise<boolean> {
+    const file = await this.io.open(join(this.dir, info.name), 'read');
+    try {
+      const size = await file.size();
+      const head = await file.read(0, Math.min(size, 8));
+      const tail = size >= 5 ? await file.read(size - 5, 5) : Buffer.alloc(0);
+      return looksComplete(info.compression, head, tail, size);
+    } finally {
+      await file.close();
+    }
+  }
+
+  /** Reads, decompresses and checks a snapshot without applying it (dumps, tests). */
+  async read(info: SnapshotInfo, opts: { digestEnabled?: boolean } = {}): Promise<ParsedSnapshot> {
+    return readSnapshotFile(this.io, join(this.dir, info.name), info.compression, { ...opts, maxBuffer: this.maxBuffer });
+  }
+
+  async load(info: SnapshotInfo, tree: DataTree, sessions: Map<bigint, number>): Promise<LoadedSnapshot> {
+    const parsed = await this.read(info, { digestEnabled: tree.digestEnabled });
+    const counts = { nodes: parsed.nodes.length, sessions: parsed.sessions.length };
+    const digest = applySnapshot(parsed, info.zxid, tree, sessions, this.log);
+    this.last = info;
+    return { info, ...counts, digest };
+  }
+
+  async remove(info: SnapshotInfo): Promise<void> {
+    await this.io.unlink(join(this.dir, info.name));
+  }
+
+  lastSnapshotInfo(): SnapshotInfo | null {
+    return this.last;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.chain;
+  }
+}
+
+/** One snapshot file, read whole, decompressed as its name says, parsed and checksummed. */
+export async function readSnapshotFile(
+  io: FileIO,
+  path: string,
+  compression: SnapshotCompression,
+  opts: { digestEnabled?: boolean; maxBuffer?: number } = {},
+): Promise<ParsedSnapshot> {
+  const name = path.substring(path.lastIndexOf('/') + 1);
+  const file = await io.open(path, 'read');
+  let bytes: Buffer;
+  try {
+    bytes = await readAll(file);
+  } finally {
+    await file.close();
+  }
+  if (!looksComplete(compression, bytes.subarray(0, 8), bytes.subarray(Math.max(0, bytes.length - 5)), bytes.length)) {
+    const what = compression === 'none' ? 'does not end in a checksum seal (truncated?)' : `does not start with the ${compression} magic`;
+    throw new SnapshotFormatError(`invalid snapshot: ${what}`, 0, name);
+  }
+  const raw = await decompress(compression, bytes);
+  return parseSnapshot(raw, { digestEnabled: opts.digestEnabled, maxBuffer: opts.maxBuffer, source: name });
+}
+
+async function readAll(file: StoredFile): Promise<Buffer> {
+  const size = await file.size();
+  return file.read(0, size);
+}

@@ -1,0 +1,97 @@
+import * as net from 'node:net';
+import type {
+  ClientConnection,
+  ClientListenOptions,
+  ClientListener,
+  ClientTransport,
+} from '../../lib/transport/client-transport';
+
+let nextConnectionId = 1;
+
+/** One accepted socket as a ClientConnection. */
+class TcpClientConnection implements ClientConnection {
+  readonly id = nextConnectionId++;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly localPort: number;
+
+  constructor(private readonly socket: net.Socket) {
+    // An IPv4-mapped IPv6 address is the same client as its IPv4 form (maxClientCnxns
+    // counts per address).
+    const addr = socket.remoteAddress ?? '';
+    this.remoteAddress = addr.startsWith('::ffff:') ? addr.slice(7) : addr;
+    this.remotePort = socket.remotePort ?? 0;
+    this.localPort = socket.localPort ?? 0;
+    socket.setNoDelay(true);
+    // Errors (ECONNRESET, EPIPE) surface through 'close' with hadError; without a
+    // listener Node would throw them.
+    socket.on('error', () => undefined);
+  }
+
+  write(data: Buffer): boolean {
+    if (this.socket.destroyed || this.socket.writableEnded) return false;
+    return this.socket.write(data);
+  }
+  end(): void {
+    this.socket.end();
+  }
+  destroy(): void {
+    this.socket.destroy();
+  }
+  pause(): void {
+    this.socket.pause();
+  }
+  resume(): void {
+    this.socket.resume();
+  }
+  onData(cb: (chunk: Buffer) => void): void {
+    this.socket.on('data', cb);
+  }
+  onEnd(cb: () => void): void {
+    this.socket.on('end', cb);
+  }
+  onClose(cb: (hadError: boolean) => void): void {
+    this.socket.on('close', cb);
+  }
+  onDrain(cb: () => void): void {
+    this.socket.on('drain', cb);
+  }
+}
+
+export interface TcpTransportOptions {
+  /** listen(2) backlog; ZooKeeper's clientPortListenBacklog (-1: the OS default). */
+  backlog?: number;
+}
+
+/** The client port over node:net. Binds loopback unless told otherwise by the config. */
+export class TcpClientTransport implements ClientTransport {
+  constructor(private readonly opts: TcpTransportOptions = {}) {}
+
+  listen(opts: ClientListenOptions, onConnection: (c: ClientConnection) => void): Promise<ClientListener> {
+    // allowHalfOpen: a client that half-closes still gets the answers it asked for (and a
+    // four-letter word sent with `nc -q` still gets its reply).
+    const server = net.createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: false });
+    const sockets = new Set<net.Socket>();
+    server.on('connection', (socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      onConnection(new TcpClientConnection(socket));
+    });
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      const backlog = this.opts.backlog !== undefined && this.opts.backlog > 0 ? this.opts.backlog : undefined;
+      server.listen({ host: opts.host, port: opts.port, backlog }, () => {
+        server.off('error', reject);
+        const a = server.address() as net.AddressInfo;
+        resolve({
+          address: { host: a.address, port: a.port },
+          close: () =>
+            new Promise<void>((done) => {
+              for (const s of sockets) s.destroy();
+              server.close(() => done());
+            }),
+        });
+      });
+    });
+  }
+}

@@ -3,13 +3,20 @@ import { ContainerModule } from 'inversify';
 import { LOGGER } from '../../lib/core/logger';
 import { EPOCH_STORE } from '../../lib/persistence/epoch-store';
 import { FILE_IO, type FileIO } from '../../lib/persistence/file-io';
+import type { SnapshotCompression } from '../../lib/persistence/snapshot-names';
+import { DATA_PURGER } from '../../lib/persistence/snapshot-purge';
+import { SNAPSHOT_STORE } from '../../lib/persistence/snapshot-store';
 import { TXN_LOG } from '../../lib/persistence/txn-log';
 import { EpochFiles } from './epoch-files';
 import { FileTxnLog } from './file-txn-log';
 import { nodeFileIO } from './node-file-io';
+import { FileSnapshotStore } from './snapshot-file-store';
+import { FilePurger } from './snapshot-purge';
 
-export { FileTxnLog, EpochFiles, nodeFileIO };
+export { FileTxnLog, EpochFiles, nodeFileIO, FileSnapshotStore };
 export { dumpTxnLog } from './log-dump';
+export { dumpSnapshot } from './snapshot-dump';
+export { purge } from './snapshot-purge';
 
 /** FileTxnSnapLog.version: both directories keep their files in a version-2 subdirectory. */
 export const VERSION_DIR = 'version-2';
@@ -25,11 +32,14 @@ export interface StorageFileOptions {
   forceSync?: boolean;
   /** The file system; bind FILE_IO in a parent container to give a simulator's instead. */
   io?: FileIO;
+  /** zookeeper.snapshot.compression.method for new snapshots (default none). */
+  snapshotCompression?: SnapshotCompression;
 }
 
 /**
- * Binds TXN_LOG to a FileTxnLog over <dataLogDir>/version-2 and EPOCH_STORE to the
- * epoch files in <dataDir>/version-2. Opening the log scans its newest file, so TXN_LOG is
+ * Binds TXN_LOG to a FileTxnLog over <dataLogDir>/version-2, EPOCH_STORE to the epoch
+ * files and SNAPSHOT_STORE to the snapshot files in <dataDir>/version-2, and DATA_PURGER
+ * to PurgeTxnLog over both. Opening the log scans its newest file, so TXN_LOG is
  * an async binding: resolve it with `await container.getAsync(TXN_LOG)`.
  */
 export function storageFileModule(opts: StorageFileOptions): ContainerModule {
@@ -46,6 +56,21 @@ export function storageFileModule(opts: StorageFileOptions): ContainerModule {
     ).inSingletonScope();
     bind(EPOCH_STORE)
       .toDynamicValue((ctx) => new EpochFiles(join(opts.dataDir ?? opts.dataLogDir, VERSION_DIR), opts.io ?? ctx.get(FILE_IO)))
+      .inSingletonScope();
+    bind(SNAPSHOT_STORE)
+      .toDynamicValue(
+        (ctx) =>
+          new FileSnapshotStore({
+            dir: join(opts.dataDir ?? opts.dataLogDir, VERSION_DIR),
+            io: opts.io ?? ctx.get(FILE_IO),
+            compression: opts.snapshotCompression,
+            forceSync: opts.forceSync,
+            logger: ctx.get(LOGGER, { optional: true }),
+          }),
+      )
+      .inSingletonScope();
+    bind(DATA_PURGER)
+      .toDynamicValue((ctx) => new FilePurger(opts.dataDir ?? opts.dataLogDir, opts.dataLogDir, { io: opts.io ?? ctx.get(FILE_IO) }))
       .inSingletonScope();
   });
 }

@@ -11,7 +11,7 @@ import {
   SNAPSHOT_TMP_EXTENSION,
   type SnapshotCompression,
 } from '../../lib/persistence/snapshot-names';
-import { serializeSnapshot } from '../../lib/persistence/snapshot-serializer';
+import { serializeSnapshot, type SnapshotWriter } from '../../lib/persistence/snapshot-serializer';
 import {
   compareNewestFirst,
   SnapshotStoreClosedError,
@@ -83,20 +83,21 @@ export class FileSnapshotStore implements SnapshotStore {
 
   save(tree: DataTree, sessions: ReadonlyMap<bigint, number>, opts: SaveOptions = {}): Promise<SavedSnapshot> {
     if (this.closed) return Promise.reject(new SnapshotStoreClosedError(`snapshot store in ${this.dir} is closed`));
-    // FileSnap.serialize is synchronized: one snapshot at a time, each of the tree as it
-    // is when its turn comes.
-    const done = this.chain.then(() => this.write(tree, sessions, opts.sync === true || this.forceSync));
+    // The zxid, sessions and ACL cache are taken now; the nodes as the chunks are written.
+    // FileSnap.serialize is synchronized: one snapshot is written at a time.
+    const writer = serializeSnapshot(tree, sessions, { chunkSize: this.chunkSize });
+    const done = this.chain.then(() => this.write(writer, opts.sync === true || this.forceSync));
     this.chain = done.catch(() => undefined);
     return done;
   }
 
-  private async write(tree: DataTree, sessions: ReadonlyMap<bigint, number>, sync: boolean): Promise<SavedSnapshot> {
-    const writer = serializeSnapshot(tree, sessions, { chunkSize: this.chunkSize });
+  private async write(writer: SnapshotWriter, sync: boolean): Promise<SavedSnapshot> {
     const name = makeSnapshotName(writer.zxid, this.compression);
     const path = join(this.dir, name);
     const tmp = path + SNAPSHOT_TMP_EXTENSION;
     this.log.info(`Snapshotting: 0x${BigInt.asUintN(64, writer.zxid).toString(16)} to ${path}`);
     const compressor = createCompressor(this.compression);
+    await this.io.mkdirs(this.dir);
     const file = await this.io.open(tmp, 'overwrite');
     let pos = 0;
     let rawSize = 0;

@@ -33,27 +33,29 @@ export class PrepChanges {
 
   /** getRecordForPath: the newest record, else one built from the tree; NoNode when neither has it. */
   getRecordForPath(path: string): ChangeRecord {
+    const r = this.lookup(path);
+    if (r === null) throw new KeeperException(Code.NONODE, path);
+    return r;
+  }
+
+  /**
+   * True when the path exists once outstanding changes are counted. (Java catches the
+   * NoNodeException of getRecordForPath; an Error's stack trace is too dear for a check
+   * every create makes.)
+   */
+  exists(path: string): boolean {
+    return this.lookup(path) !== null;
+  }
+
+  private lookup(path: string): ChangeRecord | null {
     let last = this.outstanding.forPath(path);
     if (last === undefined) {
       const n = this.tree.getNode(path);
-      if (n !== undefined) {
-        last = new ChangeRecord(-1n, path, n.stat, n.numChildren, this.tree.getACLOfNode(n), n.data);
-        if (this.digestEnabled) last.digest = { nodeDigest: digestOfNode(path, n), treeDigest: 0n };
-      }
+      if (n === undefined) return null;
+      last = new ChangeRecord(-1n, path, n.stat, n.numChildren, this.tree.getACLOfNode(n), n.data);
+      if (this.digestEnabled) last.digest = { nodeDigest: digestOfNode(path, n), treeDigest: 0n };
     }
-    if (last === undefined || last.stat === null) throw new KeeperException(Code.NONODE, path);
-    return last;
-  }
-
-  /** True when the path exists once outstanding changes are counted. */
-  exists(path: string): boolean {
-    try {
-      this.getRecordForPath(path);
-      return true;
-    } catch (e) {
-      if (e instanceof KeeperException && e.code === Code.NONODE) return false;
-      throw e;
-    }
+    return last.stat === null ? null : last;
   }
 
   add(c: ChangeRecord): void {

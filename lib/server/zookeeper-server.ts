@@ -8,25 +8,29 @@ import {
 } from '../config/server-config';
 import { BinaryOutputArchive } from '../jute/binary-output-archive';
 import { BinaryInputArchive } from '../jute/binary-input-archive';
-import { AuthPacket, ConnectResponse, ReplyHeader, type ConnectRequest, type RequestHeader } from '../jute/records/proto';
+import { AuthPacket, ConnectResponse, ReplyHeader, SetSASLResponse, type ConnectRequest, type RequestHeader } from '../jute/records/proto';
+import { SeededRandom, type Random } from '../core/random';
+import type { DataPurger } from '../persistence/snapshot-purge';
 import type { TxnLog } from '../persistence/txn-log';
 import { Code, OpCode, opName } from '../protocol';
 import type { ClientTransport } from '../transport/client-transport';
 import { ProviderRegistry } from './auth/provider-registry';
 import { ContainerManager } from './container-manager';
+import type { DatadirCleanupManager } from './datadir-cleanup-manager';
 import type { FourLetterWordHandler } from './four-letter-word-hook';
 import { OutstandingChanges } from './processors/change-record';
 import type { ProcessorContext, RequestFinishedEvent } from './processors/processor-context';
-import type { SyncStats } from './processors/sync-request-processor';
+import type { PeriodicSnapshots, SyncStats } from './processors/sync-request-processor';
 import { standaloneChain, type ChainFactory } from './processors/chain';
 import { isValidRequestType } from './processors/prep-request-processor';
 import { Request } from './request';
 import type { ServerCnxn } from './server-cnxn';
 import { ServerCnxnFactory } from './server-cnxn-factory';
 import { CloseRequestError, type ServerCnxnImpl } from './server-cnxn-impl';
+import { loadDatabase, periodicSnapshotsOf, startAutopurge, takeSnapshot } from './server-persistence';
 import { ServerStats, type ServerStatsProvider } from './server-stats';
 import { SessionTrackerImpl, generatePasswd, checkPasswd, hex, type Session, type SessionExpirer } from './session-tracker';
-import { ZKDatabase } from './zk-database';
+import { ZKDatabase, type ZKDatabaseStorage } from './zk-database';
 
 export type ServerState = 'initial' | 'running' | 'error' | 'shutdown';
 
@@ -38,6 +42,10 @@ export interface ZooKeeperServerOptions {
   clock: Clock;
   logger: Logger;
   txnLog: TxnLog;
+  /** Snapshots and restore settings (without a store the whole log is replayed), and autopurge's purger. */
+  persistence?: ZKDatabaseStorage & { purger?: DataPurger };
+  /** Randomness for the snapshot spread (the container's RANDOM); without it a fixed seed. */
+  random?: Random;
   fourLetterWords?: FourLetterWordHandler;
   authProviders?: ProviderRegistry;
   /** The top byte of session ids. Java's standalone server uses 1 (createSessionTrackerServerId). */
@@ -50,6 +58,13 @@ export interface ZooKeeperServerOptions {
   maxOutstandingPerCnxn?: number;
   /** Sync backlog (requests waiting for the log) past which clients stop being read. */
   syncHighWaterMark?: number;
+  /**
+   * A database to serve instead of a new one over `txnLog` (a quorum peer keeps one
+   * ZKDatabase across its roles); such a database is not closed by shutdown().
+   */
+  zkDb?: ZKDatabase;
+  /** Run the ContainerManager (default true; a quorum's learners leave it to the leader). */
+  containerManager?: boolean;
 }
 
 /**
@@ -75,6 +90,7 @@ export class ZooKeeperServer implements ProcessorContext, ServerStatsProvider, S
   readonly syncHighWaterMark: number | undefined;
   sessionTracker!: SessionTrackerImpl;
   containerManager: ContainerManager | null = null;
+  purgeManager: DatadirCleanupManager | null = null;
   private state: ServerState = 'initial';
   private hzxid = 0n;
   private requestsInProcess = 0;
@@ -82,9 +98,13 @@ export class ZooKeeperServer implements ProcessorContext, ServerStatsProvider, S
   private readonly maxOutstandingPerCnxn: number;
   private readonly sessionTrackerServerId: number;
   private readonly chainFactory: ChainFactory;
+  private readonly random: Random;
+  private readonly purger: DataPurger | null;
   private input: Subject<Request> | null = null;
   private chainSub: Subscription | null = null;
   private chainDone: Promise<void> = Promise.resolve();
+  private readonly ownsDatabase: boolean;
+  private readonly runContainerManager: boolean;
 
   constructor(opts: ZooKeeperServerOptions) {
     this.config = opts.config;
@@ -98,11 +118,18 @@ export class ZooKeeperServer implements ProcessorContext, ServerStatsProvider, S
     this.maxOutstandingPerCnxn = opts.maxOutstandingPerCnxn ?? 1000;
     this.sessionTrackerServerId = opts.sessionTrackerServerId ?? 1;
     this.chainFactory = opts.chain ?? standaloneChain;
-    this.zkDb = new ZKDatabase(
-      opts.txnLog,
-      { extendedTypesEnabled: opts.config.extendedTypesEnabled, logger: opts.logger },
-      opts.logger,
-    );
+    this.random = opts.random ?? new SeededRandom(this.sessionTrackerServerId);
+    this.purger = opts.persistence?.purger ?? null;
+    this.ownsDatabase = opts.zkDb === undefined;
+    this.runContainerManager = opts.containerManager ?? true;
+    this.zkDb =
+      opts.zkDb ??
+      new ZKDatabase(
+        opts.txnLog,
+        { extendedTypesEnabled: opts.config.extendedTypesEnabled, logger: opts.logger },
+        opts.logger,
+        opts.persistence,
+      );
     this.serverStats = new ServerStats(this, opts.clock);
     this.cnxnFactory = new ServerCnxnFactory(this, opts.clock, opts.logger, {
       maxClientCnxns: opts.config.maxClientCnxns,
@@ -164,7 +191,20 @@ export class ZooKeeperServer implements ProcessorContext, ServerStatsProvider, S
   async startup(): Promise<void> {
     if (this.state !== 'initial') throw new Error(`cannot start a server that is ${this.state}`);
     if (!this.zkDb.isInitialized()) await this.loadData();
-    this.sessionTracker = new SessionTrackerImpl(
+    this.sessionTracker = this.createSessionTracker();
+    this.sessionTracker.start();
+    this.setupRequestProcessors();
+    if (this.runContainerManager) {
+      this.containerManager = new ContainerManager(this, this.config.containerCheckIntervalMs, this.config.containerMaxPerMinute);
+      this.containerManager.start();
+    }
+    this.purgeManager = startAutopurge(this.purger, this.config, this.clock, this.logger);
+    this.state = 'running';
+  }
+
+  /** ZooKeeperServer.createSessionTracker: a quorum learner overrides it (LearnerSessionTracker). */
+  protected createSessionTracker(): SessionTrackerImpl {
+    return new SessionTrackerImpl(
       this.clock,
       this,
       this.zkDb.sessionsWithTimeouts,
@@ -172,11 +212,6 @@ export class ZooKeeperServer implements ProcessorContext, ServerStatsProvider, S
       this.sessionTrackerServerId,
       this.logger,
     );
-    this.sessionTracker.start();
-    this.setupRequestProcessors();
-    this.containerManager = new ContainerManager(this, this.config.containerCheckIntervalMs, this.config.containerMaxPerMinute);
-    this.containerManager.start();
-    this.state = 'running';
   }
 
   /** Listens for clients on the transport; returns the bound address. */
@@ -184,12 +219,19 @@ export class ZooKeeperServer implements ProcessorContext, ServerStatsProvider, S
     return this.cnxnFactory.start(transport, host, port);
   }
 
+  /** ZooKeeperServer.loadData: restore, then a clean snapshot before serving (the next start replays from it). */
   private async loadData(): Promise<void> {
-    this.setZxid(await this.zkDb.loadDataBase());
-    // Sessions that own ephemerals but whose createSession is gone (closed) lose them.
-    for (const s of this.zkDb.getSessions()) {
-      if (!this.zkDb.sessionsWithTimeouts.has(s)) this.zkDb.killSession(s, this.zkDb.lastProcessedZxid);
-    }
+    this.setZxid(await loadDatabase(this.zkDb));
+    await this.takeSnapshot();
+  }
+
+  takeSnapshot(sync = false): Promise<void> {
+    return takeSnapshot(this.zkDb, this.clock, this.logger, sync);
+  }
+
+  /** The periodic-snapshot hooks the sync stage uses; null without a snapshot store. */
+  periodicSnapshots(): PeriodicSnapshots | null {
+    return periodicSnapshotsOf(this.zkDb, this.config.snapCount, this.random, () => this.takeSnapshot());
   }
 
   private setupRequestProcessors(): void {
@@ -219,6 +261,7 @@ export class ZooKeeperServer implements ProcessorContext, ServerStatsProvider, S
     const wasRunning = this.state === 'running' || this.state === 'error';
     this.state = 'shutdown';
     this.containerManager?.stop();
+    this.purgeManager?.stop();
     this.sessionTracker?.shutdown();
     await this.cnxnFactory.shutdown();
     if (wasRunning) {
@@ -226,7 +269,8 @@ export class ZooKeeperServer implements ProcessorContext, ServerStatsProvider, S
       await this.chainDone;
       this.chainSub?.unsubscribe();
     }
-    await this.zkDb.txnLog.close();
+    await this.purgeManager?.idle();
+    if (this.ownsDatabase) await this.zkDb.close();
   }
 
   // ---- requests ----
@@ -310,7 +354,7 @@ export class ZooKeeperServer implements ProcessorContext, ServerStatsProvider, S
       if (checkPasswd(id, req.passwd)) {
         this.cnxnFactory.closeSession(id, 'client reconnected on another connection');
         cnxn.setSessionId(id);
-        this.finishSessionInit(cnxn, this.sessionTracker.touchSession(id, timeout));
+        this.revalidateSession(cnxn, id, timeout);
       } else {
         // Java closes the session's current connection before checking the password;
         // checking first keeps a guessed session id from knocking its owner off.
@@ -319,6 +363,14 @@ export class ZooKeeperServer implements ProcessorContext, ServerStatsProvider, S
         this.finishSessionInit(cnxn, false);
       }
     }
+  }
+
+  /**
+   * ZooKeeperServer.revalidateSession: a reconnecting client's session is still alive
+   * here. A quorum learner asks the leader instead (REVALIDATE) and answers later.
+   */
+  protected revalidateSession(cnxn: ServerCnxnImpl, sessionId: bigint, timeout: number): void {
+    this.finishSessionInit(cnxn, this.sessionTracker.touchSession(sessionId, timeout));
   }
 
   /** Answers the ConnectRequest: the session, or session 0 / timeout 0 and a close. */
@@ -357,9 +409,10 @@ export class ZooKeeperServer implements ProcessorContext, ServerStatsProvider, S
       return;
     }
     if (h.type === OpCode.sasl) {
-      // No SASL server is configured: Java fails the authentication and closes.
-      cnxn.sendResponse(new ReplyHeader({ xid: h.xid, zxid: 0n, err: Code.AUTHFAILED }), null);
-      cnxn.sendCloseSession('SASL authentication is not configured');
+      // No SASL server is configured. Java's processSasl then trips over the missing
+      // saslServer, logs it, and still answers OK with a null token; the connection stays.
+      this.logger.warn({ session: hex(cnxn.sessionId) }, 'SASL request but no SASL server is configured');
+      cnxn.sendResponse(new ReplyHeader({ xid: h.xid, zxid: 0n, err: Code.OK }), new SetSASLResponse({ token: null }));
       return;
     }
     this.submitRequest(new Request(cnxn, cnxn.sessionId, h.xid, h.type, body, [...cnxn.authInfo], this.clock.now()));

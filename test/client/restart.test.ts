@@ -1,0 +1,40 @@
+import { CreateMode, EventType, KeeperState, States, type WatchedEvent } from '../../lib/client';
+import { targets } from '../support/targets';
+import { Clients, record, sleep, stateBecomes, uniquePath, until } from './support/helpers';
+import { startRestartable, type RestartableServer } from './support/restartable-server';
+
+describe.each(targets)('client across a restart of $name', (target) => {
+  const clients = new Clients();
+  let server: RestartableServer;
+
+  beforeAll(async () => {
+    server = await startRestartable(target.name);
+  }, 60000);
+  afterAll(async () => {
+    await clients.closeAll();
+    await server?.dispose();
+  }, 30000);
+
+  it('keeps its session, ephemerals and watches when the server restarts within the session timeout', async () => {
+    const zk = await clients.connect(server.connectString, { sessionTimeout: 8000 });
+    const id = zk.sessionId;
+    const p = uniquePath('restart');
+    await zk.create(p, 'before');
+    await zk.create(`${p}/eph`, null, { mode: CreateMode.EPHEMERAL });
+    const { watch } = await zk.getData(p, { watch: true });
+    const events = record(watch);
+    await server.kill();
+    await stateBecomes(zk, States.CONNECTING);
+    await sleep(500);
+    await server.start();
+    await stateBecomes(zk, States.CONNECTED, 20000);
+    expect(zk.sessionId).toBe(id);
+    expect(await zk.exists(`${p}/eph`)).not.toBeNull();
+    const writer = await clients.connect(server.connectString);
+    await writer.setData(p, 'after');
+    await until(() => events.events.some((e: WatchedEvent) => e.type === EventType.NodeDataChanged), 10000, 'the data event');
+    expect(events.events.filter((e) => e.type !== EventType.None).map((e) => [e.type, e.state, e.path])).toEqual([
+      [EventType.NodeDataChanged, KeeperState.SyncConnected, p],
+    ]);
+  }, 60000);
+});

@@ -12,3 +12,7 @@ export * from './persistence/txn-log';
 export * from './persistence/epoch-store';
 export * from './persistence/file-io';
 export * from './transport/client-transport';
+export * from './quorum';
+// The client's Watcher (a callback) differs from the server's; reach it as client.Watcher.
+export * as client from './client';
+export { ZooKeeper } from './client';

@@ -1,0 +1,84 @@
+import { fmtRatio, TARGETS, type ComparisonRow, type RunRecord } from './compare';
+
+/** The console report: every run, then the comparison with a verdict on every row. */
+
+export function textTable(headers: string[], rows: string[][], rightAligned: boolean[] = []): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (rightAligned[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export function fmtOps(n: number | null): string {
+  if (n === null) return '—';
+  return n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1);
+}
+
+export function fmtMs(n: number | null): string {
+  if (n === null) return '—';
+  return n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2);
+}
+
+export function fmtPct(n: number | null): string {
+  return n === null ? '—' : `${Math.round(n)}%`;
+}
+
+export const RUN_HEADERS = ['workload', 'target', 'ops/s', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'errors', 'server CPU', 'gen CPU', 'gen ELU'];
+export const RUN_RIGHT = [false, false, true, true, true, true, true, true, true, true, true, true];
+
+export function runCells(r: RunRecord): string[] {
+  if (r.failure) return [r.workload, r.target, 'FAILED', '', '', '', '', '', String(r.errorCount), '', '', ''];
+  return [
+    r.workload,
+    r.target,
+    fmtOps(r.opsPerSec),
+    fmtMs(r.latency.p50Ms),
+    fmtMs(r.latency.p90Ms),
+    fmtMs(r.latency.p99Ms),
+    fmtMs(r.latency.p999Ms),
+    fmtMs(r.latency.maxMs),
+    String(r.errorCount),
+    fmtPct(r.serverCpuPercent),
+    fmtPct(r.generator.cpuPercent),
+    r.generator.maxElu.toFixed(2),
+  ];
+}
+
+export const COMPARE_HEADERS = ['workload', 'class', 'zoolab ops/s', 'ZK ops/s', 'ops ratio', 'target', 'zoolab p99', 'ZK p99', 'p99 ratio', 'target', 'verdict'];
+export const COMPARE_RIGHT = [false, false, true, true, true, true, true, true, true, true, false];
+
+export function compareCells(c: ComparisonRow): string[] {
+  return [
+    c.workload,
+    c.class,
+    fmtOps(c.zoolabOpsPerSec),
+    fmtOps(c.zookeeperOpsPerSec),
+    fmtRatio(c.throughputRatio),
+    `≥ ${c.throughputTarget}×`,
+    fmtMs(c.zoolabP99Ms),
+    fmtMs(c.zookeeperP99Ms),
+    fmtRatio(c.p99Ratio),
+    `≤ ${c.p99Target}×`,
+    c.verdict,
+  ];
+}
+
+export function consoleReport(runs: RunRecord[], rows: ComparisonRow[]): string {
+  const out: string[] = [];
+  out.push('Runs (latency in ms; server CPU and generator CPU in % of one core; ELU = generator event-loop utilization, 1.00 = saturated)');
+  out.push(textTable(RUN_HEADERS, runs.map(runCells), RUN_RIGHT));
+  const failed = runs.filter((r) => r.failure);
+  for (const r of failed) out.push(`  ${r.workload} on ${r.target} FAILED: ${r.failure}`);
+  if (rows.length > 0 && rows.some((r) => r.verdict !== 'NO DATA' || r.note)) {
+    out.push('');
+    out.push(
+      `zoolab / Apache ZooKeeper (targets: writes ≥ ${TARGETS.writeThroughput}× throughput, reads ≥ ${TARGETS.readThroughput}×, p99 ≤ ${TARGETS.p99}×)`,
+    );
+    out.push(textTable(COMPARE_HEADERS, rows.map(compareCells), COMPARE_RIGHT));
+    for (const r of rows) if (r.note) out.push(`  ${r.workload}: ${r.verdict} — ${r.note}`);
+    const met = rows.filter((r) => r.verdict === 'MEET').length;
+    const missed = rows.filter((r) => r.verdict === 'MISS').length;
+    out.push(`  ${met} MEET, ${missed} MISS, ${rows.length - met - missed} NO DATA`);
+  }
+  return out.join('\n');
+}

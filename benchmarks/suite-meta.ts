@@ -1,0 +1,78 @@
+import { cpus, loadavg, release, totalmem, type } from 'node:os';
+import type { BenchOptions } from './bench-options';
+
+/** What a report states about how its numbers were made. */
+export interface SuiteMeta {
+  startedAt: string;
+  finishedAt: string;
+  quick: boolean;
+  command: string;
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memoryGb: number;
+    os: string;
+    node: string;
+    /** 1-minute load average: above the core count, other processes competed for the CPUs. */
+    loadAverageAtStart: string;
+    loadAverageAtEnd: string;
+  };
+  /** The load, in words: sessions, pipelining, workers, windows, keys. */
+  load: Record<string, string>;
+  /** Settings both started servers got. */
+  server: Record<string, string>;
+  /** Per target: version, runtime, heap, storage, snapshots taken. */
+  targets: Record<string, Record<string, string>>;
+  /** Measures that need an ensemble (election, failover), listed with no numbers. */
+  pending: Array<{ measure: string; ensemble: string }>;
+}
+
+export const PENDING_ENSEMBLE: SuiteMeta['pending'] = [
+  { measure: 'write throughput and latency, 3 servers', ensemble: '3' },
+  { measure: 'write throughput and latency, 5 servers', ensemble: '5' },
+  { measure: 'leader election time after the leader is killed', ensemble: '3 / 5' },
+  { measure: 'failover: write unavailability window, client reconnect time', ensemble: '3 / 5' },
+];
+
+export function suiteMeta(o: BenchOptions, startedAt: Date, command: string): SuiteMeta {
+  const cpu = cpus();
+  return {
+    startedAt: startedAt.toISOString(),
+    finishedAt: '',
+    quick: o.quick,
+    command,
+    machine: {
+      cpus: cpu.length,
+      cpuModel: cpu[0]?.model?.trim() ?? 'unknown',
+      memoryGb: Math.round(totalmem() / 2 ** 30),
+      os: `${type()} ${release()}`,
+      node: process.version,
+      loadAverageAtStart: loadavg()[0].toFixed(2),
+      loadAverageAtEnd: '',
+    },
+    load: {
+      'sessions (pipelined workloads; concurrent loops for session-churn)': String(o.sessions),
+      'requests in flight per session': String(o.outstanding),
+      'load-generator processes': String(o.workers),
+      'fan-out watcher sessions': String(o.fanoutWatchers),
+      'measured window': o.ops !== null ? `${o.ops} ops per run` : `${o.durationSec} s per run`,
+      'warm-up per run': `${o.warmupSec} s`,
+      'target warm-up (after start, mixed 50/50, both targets)': `${o.targetWarmupSec} s`,
+      payload: `${o.payloadBytes} B`,
+      keys: `${o.keys} (${o.distribution}${o.distribution === 'zipfian' ? ', θ 0.99, scrambled' : ''}, seed ${o.seed})`,
+      'children of the wide node': String(o.wideChildren),
+      'ensemble size': `${o.ensemble} (3 and 5 are pending the ensemble)`,
+      client: 'raw jute over TCP (benchmarks/load-session.ts), pipelined, replies matched in order',
+    },
+    server: {
+      tickTime: String(o.server.tickTime),
+      forceSync: o.server.forceSync ? 'yes' : 'no',
+      snapCount: String(o.server.snapCount),
+      maxClientCnxns: '0',
+      heap: `${o.server.heapMb} MiB`,
+      ...o.server.extra,
+    },
+    targets: {},
+    pending: PENDING_ENSEMBLE,
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * A server the suite measures: one it started (zoolab or Apache ZooKeeper, with the same
+ * settings) or one at an address it was given.
+ */
+export type TargetKind = 'zoolab' | 'zookeeper' | 'external';
+
+export interface Target {
+  readonly kind: TargetKind;
+  /** How the report names it. */
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  /** The server's pid when the suite started it (for its CPU time); null otherwise. */
+  readonly pid: number | null;
+  /** What the report states about how it ran (version, heap, flags …). */
+  readonly settings: Record<string, string>;
+  /** Its dataDir when the suite made one (to count the snapshots it took); null otherwise. */
+  readonly dataDir: string | null;
+  /** Stops it (a started server only); a profiled zoolab reports its .cpuprofile. */
+  stop(): Promise<{ cpuProfile: string | null }>;
+}
+
+/** The settings both started servers get, so the comparison is like for like. */
+export interface ServerSettings {
+  tickTime: number;
+  forceSync: boolean;
+  snapCount: number;
+  /** Max heap of the server process: -Xmx for the JVM, --max-old-space-size for Node. */
+  heapMb: number;
+  /** zoolab's txn-log plugin: files in a temp dataDir (as ZooKeeper), or in memory. */
+  storage: 'file' | 'memory';
+  /** More zoo.cfg keys, given to both servers. */
+  extra: Record<string, string>;
+  startTimeoutMs: number;
+}
+
+export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
+  tickTime: 2000,
+  forceSync: true,
+  snapCount: 100000,
+  heapMb: 1024,
+  storage: 'file',
+  extra: {},
+  startTimeoutMs: 60_000,
+};

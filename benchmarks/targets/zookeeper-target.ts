@@ -1,0 +1,124 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, killGroup, versionLine, waitForServing } from './process-util';
+import type { ServerSettings, Target } from './target';
+
+/**
+ * Starts Apache ZooKeeper 3.8 standalone from the Debian `zookeeper` package with the
+ * same settings zoolab gets: tickTime, forceSync, snapCount, maxClientCnxns, a temp
+ * dataDir, and a heap as large as zoolab's. The JVM otherwise runs with its defaults
+ * (C2, the default collector), as `zkServer.sh` would start it.
+ */
+const JAVA = process.env.ZOOLAB_JAVA ?? '/usr/bin/java';
+const JARS = process.env.ZOOLAB_ZOOKEEPER_JARS ?? '/usr/share/java';
+/** zookeeper.jar's manifest names its other jars; the logging binding is ours to pick. */
+const CLASSPATH = [`${JARS}/zookeeper.jar`, `${JARS}/slf4j-simple.jar`].join(':');
+const MAIN = 'org.apache.zookeeper.server.quorum.QuorumPeerMain';
+
+/** Why Apache ZooKeeper cannot be started here, or null when it can. */
+export function zookeeperMissing(): string | null {
+  if (!existsSync(JAVA)) return `Java is not installed (${JAVA} missing): apt-get install -y zookeeper brings both`;
+  for (const jar of ['zookeeper.jar', 'zookeeper-jute.jar', 'slf4j-simple.jar']) {
+    if (!existsSync(`${JARS}/${jar}`)) return `Apache ZooKeeper is not installed (${JARS}/${jar} missing): apt-get install -y zookeeper`;
+  }
+  return null;
+}
+
+/** `java -version`'s first line (it writes to stderr). */
+function javaVersionLine(): string {
+  const r = spawnSync(JAVA, ['-version'], { encoding: 'utf8' });
+  return (String(r.stderr || r.stdout || '').split('\n')[0] || 'unknown').trim();
+}
+
+export async function startZooKeeperTarget(settings: ServerSettings): Promise<Target> {
+  const missing = zookeeperMissing();
+  if (missing) throw new Error(missing);
+  const s = settings;
+  const host = '127.0.0.1';
+  const port = await freePort(host);
+  const dir = mkdtempSync(join(tmpdir(), 'zoolab-bench-zk-'));
+  const cfg: Record<string, string | number> = {
+    tickTime: s.tickTime,
+    dataDir: join(dir, 'data'),
+    clientPort: port,
+    clientPortAddress: host,
+    maxClientCnxns: 0,
+    snapCount: s.snapCount,
+    forceSync: s.forceSync ? 'yes' : 'no',
+    '4lw.commands.whitelist': '*',
+    'admin.enableServer': 'false',
+    ...s.extra,
+  };
+  const cfgPath = join(dir, 'zoo.cfg');
+  writeFileSync(cfgPath, Object.entries(cfg).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+  const jvm = [`-Xmx${s.heapMb}m`];
+  const props = [
+    `-Dzookeeper.forceSync=${s.forceSync ? 'yes' : 'no'}`,
+    '-Dzookeeper.admin.enableServer=false',
+    '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
+  ];
+  const logPath = join(dir, 'server.log');
+  const logFd = openSync(logPath, 'w');
+  const child = spawn(JAVA, [...jvm, ...props, '-cp', CLASSPATH, MAIN, cfgPath], {
+    cwd: dir,
+    detached: true,
+    stdio: ['ignore', logFd, logFd],
+  });
+  closeSync(logFd);
+  const log = (): string => {
+    try {
+      return readFileSync(logPath, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  let exited: string | null = null;
+  const exitedPromise = new Promise<void>((resolve) => {
+    child.on('exit', (code, signal) => {
+      exited = `Apache ZooKeeper exited (code ${code}, signal ${signal})`;
+      resolve();
+    });
+  });
+  child.on('error', (e) => (exited = `cannot start Java: ${e.message}`));
+  const onParentExit = (): void => killGroup(child.pid);
+  process.on('exit', onParentExit);
+
+  let stopped = false;
+  const stop = async (): Promise<{ cpuProfile: string | null }> => {
+    if (stopped) return { cpuProfile: null };
+    stopped = true;
+    if (!exited) {
+      killGroup(child.pid, 'SIGKILL');
+      await Promise.race([exitedPromise, new Promise((r) => setTimeout(r, 10_000).unref())]);
+    }
+    process.off('exit', onParentExit);
+    rmSync(dir, { recursive: true, force: true });
+    return { cpuProfile: null };
+  };
+
+  let srvr: string;
+  try {
+    srvr = await waitForServing(host, port, s.startTimeoutMs, () => (exited ? `${exited}\n${log()}` : null));
+  } catch (e) {
+    const tail = log().split('\n').slice(-30).join('\n');
+    await stop();
+    throw new Error(`Apache ZooKeeper did not start: ${(e as Error).message}\n${tail}`);
+  }
+  return {
+    kind: 'zookeeper',
+    name: 'zookeeper',
+    host,
+    port,
+    pid: child.pid ?? null,
+    dataDir: join(dir, 'data'),
+    settings: {
+      version: versionLine(srvr) ?? 'unknown',
+      runtime: `${javaVersionLine()}, -Xmx${s.heapMb}m, default GC and JIT`,
+      classpath: CLASSPATH,
+      storage: 'txn log and snapshots in a temp dataDir',
+    },
+    stop,
+  };
+}

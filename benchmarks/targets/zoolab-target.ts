@@ -1,0 +1,112 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, killGroup, versionLine, waitForServing } from './process-util';
+import type { ServerSettings, Target } from './target';
+
+/**
+ * Starts zoolab as its own process through the built `zoolab` binary (`zoolab server`),
+ * with the suite's settings as flags, so the server has a core to itself and its own heap
+ * like the JVM does, and a profile (`--cpu-prof`) covers the server only.
+ */
+export interface ZoolabTargetOptions {
+  /** The zoolab binary to run (dist/plugins/cli.js, or a researcher's own composition root). */
+  bin: string;
+  settings: ServerSettings;
+  /** Write a V8 CPU profile of the server here when it stops. */
+  profileDir?: string;
+}
+
+export async function startZoolabTarget(opts: ZoolabTargetOptions): Promise<Target> {
+  if (!existsSync(opts.bin)) throw new Error(`the zoolab binary ${opts.bin} does not exist (run npm run build)`);
+  const s = opts.settings;
+  const host = '127.0.0.1';
+  const port = await freePort(host);
+  const dir = mkdtempSync(join(tmpdir(), 'zoolab-bench-'));
+  const dataDir = join(dir, 'data');
+  const nodeArgs = [`--max-old-space-size=${s.heapMb}`];
+  if (opts.profileDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`);
+  const serverArgs = [
+    'server',
+    '--port', String(port),
+    '--host', host,
+    '--tick-time', String(s.tickTime),
+    '--max-client-cnxns', '0',
+    '--4lw', '*',
+    '-D', `forceSync=${s.forceSync ? 'yes' : 'no'}`,
+    '-D', `snapCount=${s.snapCount}`,
+    ...Object.entries(s.extra).flatMap(([k, v]) => ['-D', `${k}=${v}`]),
+    // As quiet as the JVM's WARN level: per-session INFO lines would cost on churn.
+    '--log-level', 'warn',
+  ];
+  if (s.storage === 'file') serverArgs.push('--data-dir', dataDir);
+  const child = spawn(process.execPath, [...nodeArgs, opts.bin, ...serverArgs], {
+    cwd: dir,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (c: Buffer): void => {
+    output = (output + c.toString('utf8')).slice(-20_000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  let exited: string | null = null;
+  const exitedPromise = new Promise<void>((resolve) => {
+    child.on('exit', (code, signal) => {
+      exited = `zoolab server exited (code ${code}, signal ${signal})`;
+      resolve();
+    });
+  });
+  child.on('error', (e) => (exited = `cannot start zoolab: ${e.message}`));
+  const onParentExit = (): void => killGroup(child.pid);
+  process.on('exit', onParentExit);
+
+  let stopped = false;
+  const stop = async (): Promise<{ cpuProfile: string | null }> => {
+    if (stopped) return { cpuProfile: null };
+    stopped = true;
+    if (!exited) {
+      // SIGINT: a clean shutdown, which is also when V8 writes the profile.
+      killGroup(child.pid, 'SIGINT');
+      await Promise.race([exitedPromise, new Promise((r) => setTimeout(r, 15_000).unref())]);
+      if (!exited) killGroup(child.pid, 'SIGKILL');
+    }
+    process.off('exit', onParentExit);
+    rmSync(dir, { recursive: true, force: true });
+    return { cpuProfile: opts.profileDir ? newestProfile(opts.profileDir) : null };
+  };
+
+  let srvr: string;
+  try {
+    srvr = await waitForServing(host, port, s.startTimeoutMs, () => (exited ? `${exited}\n${output}` : null));
+  } catch (e) {
+    await stop();
+    throw new Error(`zoolab did not start: ${(e as Error).message}\n${output.slice(-3000)}`);
+  }
+  return {
+    kind: 'zoolab',
+    name: 'zoolab',
+    host,
+    port,
+    pid: child.pid ?? null,
+    dataDir: s.storage === 'file' ? dataDir : null,
+    settings: {
+      version: versionLine(srvr) ?? 'unknown',
+      runtime: `Node ${process.version}, --max-old-space-size=${s.heapMb}${opts.profileDir ? ', --cpu-prof' : ''}`,
+      binary: opts.bin,
+      storage: s.storage === 'file' ? 'storage-file (txn log in a temp dataDir)' : 'storage-memory (no disk)',
+    },
+    stop,
+  };
+}
+
+function newestProfile(dir: string): string | null {
+  if (!existsSync(dir)) return null;
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => join(dir, f))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  return files[0] ?? null;
+}

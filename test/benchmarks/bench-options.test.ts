@@ -1,0 +1,51 @@
+import { BenchOptionError, benchOptionsFrom, QUICK_WORKLOADS } from '../../benchmarks/bench-options';
+import { WORKLOAD_NAMES } from '../../benchmarks/workloads';
+
+const BIN = '/x/dist/plugins/cli.js';
+
+describe('bench options', () => {
+  it('the full matrix runs every workload on both targets by default', () => {
+    const o = benchOptionsFrom({}, BIN);
+    expect(o.targets).toEqual(['zoolab', 'zookeeper']);
+    expect(o.workloads).toEqual(WORKLOAD_NAMES);
+    expect(o.server).toMatchObject({ tickTime: 2000, forceSync: true, heapMb: 1024 });
+    expect(o.targetWarmupSec).toBe(15);
+  });
+
+  it('quick mode is a short subset with the same target warm-up for both servers', () => {
+    const o = benchOptionsFrom({ quick: true }, BIN);
+    expect(o.workloads).toEqual(QUICK_WORKLOADS);
+    expect(o.durationSec! + o.warmupSec).toBeLessThanOrEqual(6);
+    expect(o.targetWarmupSec).toBe(15);
+  });
+
+  it('takes the load and server settings from flags', () => {
+    const o = benchOptionsFrom(
+      { workloads: 'getData, setData', sessions: '32', outstanding: '4', workers: '2', ops: '1000', fsync: false, storage: 'memory', set: ['globalOutstandingLimit=5000'], distribution: 'zipfian' },
+      BIN,
+    );
+    expect(o.workloads).toEqual(['getData', 'setData']);
+    expect(o).toMatchObject({ sessions: 32, outstanding: 4, workers: 2, ops: 1000, durationSec: null, distribution: 'zipfian' });
+    expect(o.server).toMatchObject({ forceSync: false, storage: 'memory', extra: { globalOutstandingLimit: '5000' } });
+  });
+
+  it('an address alone measures only that server', () => {
+    const o = benchOptionsFrom({ target: ['127.0.0.1:2181'] }, BIN);
+    expect(o.targets).toEqual([]);
+    expect(o.external).toEqual(['127.0.0.1:2181']);
+  });
+
+  it.each([
+    [{ ensemble: '3' }, /ensembles are pending/],
+    [{ workloads: 'getData,frobnicate' }, /unknown workload "frobnicate"/],
+    [{ targets: 'etcd' }, /unknown target "etcd"/],
+    [{ sessions: '0' }, /--sessions: "0" is not a whole number/],
+    [{ duration: '5', ops: '10' }, /exclude each other/],
+    [{ distribution: 'pareto' }, /--distribution/],
+    [{ set: ['novalue'] }, /key=value/],
+    [{ targets: 'zookeeper', profile: true }, /include zoolab/],
+  ])('rejects %j with a clear error', (flags, message) => {
+    expect(() => benchOptionsFrom(flags, BIN)).toThrow(BenchOptionError);
+    expect(() => benchOptionsFrom(flags, BIN)).toThrow(message);
+  });
+});

@@ -1,0 +1,109 @@
+import { compareRuns, worstRow, type RunRecord } from '../../benchmarks/compare';
+import { consoleReport } from '../../benchmarks/report-table';
+import { latencyCdf, throughputChart } from '../../benchmarks/svg-plots';
+import type { WorkloadName } from '../../benchmarks/workloads';
+
+function run(targetKind: 'zoolab' | 'zookeeper', workload: WorkloadName, opsPerSec: number, p99Ms: number, extra: Partial<RunRecord> = {}): RunRecord {
+  return {
+    target: targetKind,
+    targetKind,
+    workload,
+    class: workload === 'getData' ? 'read' : 'write',
+    description: '',
+    ops: 1000,
+    reads: 0,
+    writes: 0,
+    errors: {},
+    errorCount: 0,
+    windowMs: 1000,
+    opsPerSec,
+    latency: { count: 1000, meanMs: 1, p50Ms: 1, p90Ms: 2, p99Ms, p999Ms: p99Ms, maxMs: p99Ms },
+    spectrum: [
+      [0, 0.5],
+      [50, 1],
+      [99, p99Ms],
+      [100, p99Ms * 2],
+    ],
+    histogram: '',
+    generator: { cpuPercent: 40, maxElu: 0.4, workers: 1 },
+    serverCpuPercent: 90,
+    serverRssMb: 100,
+    failure: null,
+    ...extra,
+  };
+}
+
+describe('the comparison', () => {
+  it('holds writes to 1.5x throughput and reads to 1.2x, and p99 to 0.8x', () => {
+    const rows = compareRuns(
+      [
+        run('zoolab', 'setData', 1600, 0.7),
+        run('zookeeper', 'setData', 1000, 1),
+        run('zoolab', 'getData', 1300, 0.9),
+        run('zookeeper', 'getData', 1000, 1),
+      ],
+      ['setData', 'getData'],
+    );
+    expect(rows[0]).toMatchObject({ workload: 'setData', throughputTarget: 1.5, throughputMet: true, p99Met: true, verdict: 'MEET' });
+    expect(rows[0].throughputRatio).toBeCloseTo(1.6);
+    expect(rows[1]).toMatchObject({ workload: 'getData', throughputTarget: 1.2, throughputMet: true, p99Met: false, verdict: 'MISS' });
+    expect(rows[1].note).toMatch(/p99 0.90× > 0.8×/);
+  });
+
+  it('a write at 1.3x misses even though a read at 1.3x would meet', () => {
+    const rows = compareRuns([run('zoolab', 'create', 1300, 0.5), run('zookeeper', 'create', 1000, 1)], ['create']);
+    expect(rows[0].verdict).toBe('MISS');
+    expect(rows[0].note).toMatch(/throughput 1.30× < 1.5×/);
+  });
+
+  it('a failed or missing run gives NO DATA with the reason, not a silent gap', () => {
+    const rows = compareRuns(
+      [run('zoolab', 'setData', 1000, 1), run('zookeeper', 'setData', 0, 0, { failure: 'Apache ZooKeeper is not installed', ops: 0 })],
+      ['setData', 'getData'],
+    );
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({ verdict: 'NO DATA' });
+    expect(rows[0].note).toMatch(/ZooKeeper failed: Apache ZooKeeper is not installed/);
+    expect(rows[1].note).toMatch(/zoolab was not run; ZooKeeper was not run/);
+    const text = consoleReport([], rows);
+    expect(text).toMatch(/NO DATA/);
+  });
+
+  it('the worst row is the one furthest from its own target', () => {
+    const rows = compareRuns(
+      [
+        run('zoolab', 'getData', 1100, 0.5),
+        run('zookeeper', 'getData', 1000, 1),
+        run('zoolab', 'setData', 1400, 0.5),
+        run('zookeeper', 'setData', 1000, 1),
+        run('zoolab', 'create', 2000, 3),
+        run('zookeeper', 'create', 1000, 1),
+      ],
+      ['getData', 'setData', 'create'],
+    );
+    expect(worstRow(rows)?.workload).toBe('create');
+  });
+
+  it('prints every row with its verdict', () => {
+    const runs = [run('zoolab', 'setData', 500, 2), run('zookeeper', 'setData', 1000, 1)];
+    const text = consoleReport(runs, compareRuns(runs, ['setData']));
+    expect(text).toMatch(/setData\s+zoolab\s+500/);
+    expect(text).toMatch(/0\.50×.*MISS/);
+    expect(text).toMatch(/0 MEET, 1 MISS, 0 NO DATA/);
+  });
+});
+
+describe('the plots', () => {
+  it('draw a bar per target and workload, and a CDF line per target', () => {
+    const bars = throughputChart('t', ['getData', 'setData'], ['zoolab', 'zookeeper'], (w, t) => (w === 'setData' && t === 'zookeeper' ? null : 1000));
+    expect(bars.startsWith('<svg')).toBe(true);
+    expect(bars.match(/<rect x="130"/g)).toHaveLength(3);
+    expect(bars).toContain('no data');
+    const cdf = latencyCdf('cdf <&>', [
+      { name: 'zoolab', points: run('zoolab', 'getData', 1, 2).spectrum },
+      { name: 'zookeeper', points: run('zookeeper', 'getData', 1, 4).spectrum },
+    ]);
+    expect(cdf.match(/<path /g)).toHaveLength(2);
+    expect(cdf).toContain('cdf &lt;&amp;&gt;');
+  });
+});

@@ -2,8 +2,7 @@ import type { Subscription } from 'rxjs';
 import type { Logger } from '../core/logger';
 import type { WatchedEvent } from '../data/watcher';
 import { BinaryInputArchive } from '../jute/binary-input-archive';
-import { BinaryOutputArchive } from '../jute/binary-output-archive';
-import { FrameDecoder } from '../jute/codec';
+import { FrameDecoder, encodeFrame } from '../jute/codec';
 import { JuteError } from '../jute/errors';
 import { ClientInfo, Id } from '../jute/records/data';
 import { ConnectRequest, ReplyHeader, RequestHeader, WatcherEvent } from '../jute/records/proto';
@@ -221,12 +220,7 @@ export class ServerCnxnImpl implements ServerCnxn, FourLetterWordConnection {
 
   sendResponse(header: ReplyHeader, body: JuteRecord | null): void {
     if (this.closed) return;
-    const oa = new BinaryOutputArchive();
-    const at = oa.beginFrame();
-    header.serialize(oa);
-    body?.serialize(oa);
-    oa.endFrame(at);
-    const bytes = Buffer.from(oa.toBuffer());
+    const bytes = body ? encodeFrame(header, body) : encodeFrame(header);
     this.sendBuffer(bytes);
     this.zks.serverStats.updateClientResponseSize(bytes.length - 4);
     if (header.xid > 0) {

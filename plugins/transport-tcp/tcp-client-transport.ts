@@ -28,9 +28,25 @@ class TcpClientConnection implements ClientConnection {
     socket.on('error', () => undefined);
   }
 
+  private corked = false;
+
+  /**
+   * Replies produced in one turn of the event loop (a pipelined batch, a group commit's
+   * worth) leave in one writev instead of one syscall each: under a read load the
+   * per-reply write was half of the server's busy time.
+   */
   write(data: Buffer): boolean {
-    if (this.socket.destroyed || this.socket.writableEnded) return false;
-    return this.socket.write(data);
+    const socket = this.socket;
+    if (socket.destroyed || socket.writableEnded) return false;
+    if (!this.corked) {
+      this.corked = true;
+      socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        socket.uncork();
+      });
+    }
+    return socket.write(data);
   }
   end(): void {
     this.socket.end();

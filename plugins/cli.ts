@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import type { CliContext } from '../lib/cli/cli-context';
 import { buildProgram } from '../lib/cli/main';
 import { defaultStandalonePlugins } from './defaults';
+import { dumpSnapshot, dumpTxnLog, purge } from './storage-file';
+import { peerTransportModule } from './peer-transport-choice';
 
 /**
  * The `zoolab` binary: lib/cli's program with the plugins chosen here. This is the
@@ -12,6 +14,10 @@ import { defaultStandalonePlugins } from './defaults';
  */
 export const defaultCliContext: CliContext = {
   serverPlugins: (config) => defaultStandalonePlugins({ config }),
+  quorumPlugins: (config) => [...defaultStandalonePlugins({ config }), peerTransportModule(config)],
+  dumpTxnLog: (target, opts) => dumpTxnLog(target, opts),
+  dumpSnapshot: (file, opts) => dumpSnapshot(file, opts),
+  purge: (dataDir, dataLogDir, n) => purge(dataDir, dataLogDir, n),
 };
 
 export function buildZoolabProgram(ctx: CliContext = defaultCliContext): Command {

@@ -1,6 +1,7 @@
 import type { ContainerModule } from 'inversify';
 import type { ServerConfig } from '../lib/config/server-config';
-import { startStandaloneServer, type StandaloneServer, type StandaloneServerOptions } from '../lib/server';
+import type { SnapshotCompression } from '../lib/persistence/snapshot-names';
+import { startStandaloneServer, systemProperty, type StandaloneServer, type StandaloneServerOptions } from '../lib/server';
 import { storageFileModule } from './storage-file';
 import { storageMemoryModule, type StorageMemoryOptions } from './storage-memory';
 import { transportTcpModule, type TcpTransportOptions } from './transport-tcp';
@@ -16,9 +17,17 @@ export interface DefaultPluginOptions {
   tcp?: TcpTransportOptions;
 }
 
+/** zookeeper.snapshot.compression.method: SnapStream.StreamMode.fromString (unknown means none). */
+export function snapshotCompressionOf(config: Partial<ServerConfig>): SnapshotCompression {
+  const v = config.raw ? systemProperty(config as ServerConfig, 'snapshot.compression.method') : undefined;
+  const m = (v ?? '').trim().toLowerCase();
+  return m === 'gz' || m === 'snappy' ? m : 'none';
+}
+
 /**
  * The plugins a standalone server runs with unless told otherwise: the client port over
- * TCP, and the txn log in files when the config names a directory, in memory when not.
+ * TCP, and the txn log and snapshots in files when the config names a directory (the log
+ * in dataLogDir, snapshots in dataDir; either defaults to the other), in memory when not.
  * lib/ never imports plugins, so the choice lives here.
  */
 export function defaultStandalonePlugins(opts: DefaultPluginOptions = {}): ContainerModule[] {
@@ -28,10 +37,11 @@ export function defaultStandalonePlugins(opts: DefaultPluginOptions = {}): Conta
     logDir !== null && !opts.storage?.txnLog
       ? storageFileModule({
           dataLogDir: logDir,
-          dataDir: cfg.dataDir ?? undefined,
+          dataDir: cfg.dataDir ?? cfg.dataLogDir ?? undefined,
           // zoo.cfg's preAllocSize is in KiB.
           preAllocSize: cfg.preAllocSize !== undefined ? cfg.preAllocSize * 1024 : undefined,
           forceSync: cfg.forceSync,
+          snapshotCompression: snapshotCompressionOf(cfg),
         })
       : storageMemoryModule(opts.storage);
   return [storage, transportTcpModule(opts.tcp)];

@@ -4,7 +4,13 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CliContext } from './cli-context';
+import { registerLogCommand } from './log-command';
+import { registerPurgeCommand } from './purge-command';
+import { registerBenchCommand } from './bench-command';
+import { registerEnsembleCommand } from './ensemble-command';
 import { registerServerCommand } from './server-command';
+import { registerShellCommand } from './shell-command';
+import { registerSnapshotCommand } from './snapshot-command';
 
 function packageVersion(): string {
   // dist/lib/cli/main.js and lib/cli/main.ts both sit three levels below package.json.
@@ -28,7 +34,15 @@ export function buildProgram(ctx: CliContext = {}): Command {
 }
 
 /** Subcommand registrars: `(program, ctx) => program.command(...)…`. */
-const COMMANDS: Array<(program: Command, ctx: CliContext) => void> = [registerServerCommand];
+const COMMANDS: Array<(program: Command, ctx: CliContext) => void> = [
+  registerServerCommand,
+  registerLogCommand,
+  registerSnapshotCommand,
+  registerPurgeCommand,
+  registerBenchCommand,
+  registerShellCommand,
+  registerEnsembleCommand,
+];
 
 if (require.main === module) {
   buildProgram()

@@ -8,6 +8,7 @@ import { startStandaloneServer, type StandaloneServer } from '../server';
 import { FourLetterWords } from '../server/four-letter-words';
 import { javaSocketAddress } from '../server/four-letter-words/java-format';
 import type { CliContext } from './cli-context';
+import { startQuorumPeerMain, type RunningQuorumPeer } from './quorum-peer-main';
 
 /** The options `zoolab server` takes, as commander hands them over. */
 export interface ServerCommandOptions {
@@ -108,7 +109,7 @@ export async function runServer(config: ServerConfig, ctx: CliContext, logger: L
     throw new Error('this entry point wires no plugins: run the zoolab binary (dist/plugins/cli.js), which does');
   }
   if (isDistributed(config)) {
-    throw new ConfigError('this configuration describes an ensemble (server.N lines); zoolab server runs standalone only for now', 'server.N');
+    throw new ConfigError('this configuration describes an ensemble (server.N lines): runQuorumServer starts a member of it', 'server.N');
   }
   logger.info({ config: config.configFile ?? '(flags and defaults)' }, 'starting zoolab server');
   const standalone = await startStandaloneServer(config, {
@@ -127,11 +128,52 @@ export async function runServer(config: ServerConfig, ctx: CliContext, logger: L
   };
 }
 
+/** What a signal stops: a standalone server or an ensemble member. */
+interface Stoppable {
+  readonly logger: Logger;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts this server's part of an ensemble (zoo.cfg with server.N lines and a myid) with
+ * the composition root's quorum plugins: storage, client port and peer transport.
+ */
+export async function runQuorumServer(config: ServerConfig, ctx: CliContext, logger: Logger): Promise<RunningQuorumPeer & Stoppable> {
+  if (!ctx.quorumPlugins) {
+    throw new Error('this entry point wires no ensemble plugins: run the zoolab binary (dist/plugins/cli.js), which does');
+  }
+  const me = config.servers.find((s) => s.id === config.serverId);
+  if (!me) throw new ConfigError(`myid is ${config.serverId}, but no server.${config.serverId} line names this server`, 'myid');
+  logger.info(
+    { config: config.configFile ?? '(flags)', myid: config.serverId, quorumPort: me.quorumPort, electionPort: me.electionPort },
+    'starting zoolab quorum peer',
+  );
+  const running = await startQuorumPeerMain(config, { plugins: ctx.quorumPlugins(config), logger });
+  const bound = running.peer.clientPort.address;
+  if (bound) logger.info({ host: bound.host, port: bound.port }, `binding to port ${javaSocketAddress(bound.host, bound.port)}`);
+  return { ...running, logger };
+}
+
+/**
+ * A parent that started this process with an IPC channel (`zoolab ensemble`) owns it:
+ * when the parent goes away, however it ends, so does this server.
+ */
+function stopWithParent(running: Stoppable): void {
+  if (!process.send) return;
+  process.once('disconnect', () => {
+    running.logger.info('parent process gone: shutting down');
+    running.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}
+
 /** Registers `zoolab server [zoo.cfg]`. */
 export function registerServerCommand(program: Command, ctx: CliContext = {}): void {
   program
     .command('server')
-    .description('run a standalone ZooKeeper-compatible server (zoo.cfg keys as in ZooKeeper 3.8; flags override the file)')
+    .description('run a ZooKeeper-compatible server: standalone, or an ensemble member when zoo.cfg has server.N lines (keys as in ZooKeeper 3.8; flags override the file)')
     .argument('[config]', 'a zoo.cfg file (without one: 127.0.0.1:2181, in memory)')
     .option('-p, --port <port>', 'client port (clientPort); 0 picks a free one')
     .option('--host <address>', 'address to listen on (clientPortAddress)')
@@ -152,13 +194,14 @@ export function registerServerCommand(program: Command, ctx: CliContext = {}): v
       const { config, warnings } = resolveServerConfig(file, options);
       const logger = createLogger({ level: options.logLevel, name: 'zoolab' });
       for (const w of warnings) logger.warn(w);
-      const running = await runServer(config, ctx, logger);
+      const running: Stoppable = isDistributed(config) ? await runQuorumServer(config, ctx, logger) : await runServer(config, ctx, logger);
+      stopWithParent(running);
       await untilSignal(running);
     });
 }
 
 /** Waits for SIGINT / SIGTERM, then shuts the server down; a second signal exits at once. */
-function untilSignal(running: RunningServer): Promise<void> {
+function untilSignal(running: Stoppable): Promise<void> {
   return new Promise((resolve, reject) => {
     let stopping = false;
     const onSignal = (signal: NodeJS.Signals): void => {

@@ -2,6 +2,7 @@ import { BinaryInputArchive } from '../jute/binary-input-archive';
 import { BinaryOutputArchive } from '../jute/binary-output-archive';
 import { JuteError, JuteTruncatedError } from '../jute/errors';
 import {
+  CheckVersionTxn,
   CloseSessionTxn,
   CreateContainerTxn,
   CreateSessionTxn,
@@ -28,7 +29,7 @@ export class UnsupportedTxnError extends JuteError {
   }
 }
 
-/** SerializeUtils.deserializeTxn's type → record table. */
+/** SerializeUtils.deserializeTxn's type → record table (plus check, which Java lacks). */
 export function txnRecordClass(type: number): RecordClass<any> | null {
   switch (type) {
     case OpCode.createSession:
@@ -54,6 +55,11 @@ export function txnRecordClass(type: number): RecordClass<any> | null {
       return ErrorTxn;
     case OpCode.multi:
       return MultiTxn;
+    case OpCode.check:
+      // A bare check request is logged as a txn of its own type (PrepRequestProcessor
+      // makes a CheckVersionTxn for it); Java's SerializeUtils cannot read it back and
+      // fails restore. zoolab reads it, so a log holding one restores here.
+      return CheckVersionTxn;
     default:
       throw new UnsupportedTxnError(type);
   }

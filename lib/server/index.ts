@@ -5,6 +5,9 @@ import { createNodeContainer } from '../core/container';
 import { LOGGER, type Logger } from '../core/logger';
 import { ConfigError } from '../config/config-error';
 import { defaultServerConfig, SERVER_CONFIG, type ServerConfig } from '../config/server-config';
+import { RANDOM } from '../core/random';
+import { DATA_PURGER } from '../persistence/snapshot-purge';
+import { SNAPSHOT_STORE } from '../persistence/snapshot-store';
 import { TXN_LOG } from '../persistence/txn-log';
 import { CLIENT_TRANSPORT } from '../transport/client-transport';
 import type { FourLetterWordHandler } from './four-letter-word-hook';
@@ -33,7 +36,7 @@ export interface StandaloneServerOptions {
    */
   fourLetterWords?: FourLetterWordHandler | null;
   /** Anything else ZooKeeperServer takes (chain, limits). */
-  server?: Partial<Omit<ZooKeeperServerOptions, 'config' | 'clock' | 'logger' | 'txnLog'>>;
+  server?: Partial<Omit<ZooKeeperServerOptions, 'config' | 'clock' | 'logger' | 'txnLog' | 'persistence'>>;
 }
 
 /** A running standalone server. */
@@ -46,6 +49,21 @@ export interface StandaloneServer {
   readonly port: number;
   /** Closes the client port and every connection, drains the chain, closes the log. */
   close(): Promise<void>;
+}
+
+/**
+ * A ZooKeeper system property given in zoo.cfg or with -D, with or without its
+ * `zookeeper.` prefix (zoolab keeps keys it has no field for in config.raw).
+ */
+export function systemProperty(c: ServerConfig, name: string): string | undefined {
+  return c.raw.get(`zookeeper.${name}`) ?? c.raw.get(name);
+}
+
+function booleanProperty(c: ServerConfig, name: string, dflt: boolean): boolean {
+  const v = systemProperty(c, name);
+  if (v === undefined) return dflt;
+  // Java's Boolean.parseBoolean: "true" in any case is true, anything else false.
+  return v.trim().toLowerCase() === 'true';
 }
 
 /** Fills in ZooKeeper's defaults and rejects values a server cannot run with. */
@@ -67,8 +85,9 @@ export function standaloneConfig(partial: Partial<ServerConfig>): ServerConfig {
 
 /**
  * Starts a standalone server: builds the node's container (core services, then the
- * plugins), restores the database from the TxnLog, starts the chain and listens for
- * clients. For example, with the default plugins:
+ * plugins), restores the database from the SnapshotStore and TxnLog (when a plugin binds
+ * SNAPSHOT_STORE; else from the log alone), takes a snapshot, starts the chain, autopurge
+ * (with a DATA_PURGER and autopurge.purgeInterval) and listens for clients. For example, with the default plugins:
  *
  *     const s = await startStandaloneServer({ clientPort: 0 }, { plugins: defaultStandalonePlugins() });
  *     // … s.port …
@@ -103,6 +122,13 @@ export async function startStandaloneServer(
     logger: container.get(LOGGER),
     // Async: a file log opens (and scans) its newest file on first resolution.
     txnLog: await container.getAsync(TXN_LOG),
+    persistence: {
+      snapshots: container.isBound(SNAPSHOT_STORE) ? await container.getAsync(SNAPSHOT_STORE) : null,
+      purger: container.isBound(DATA_PURGER) ? await container.getAsync(DATA_PURGER) : undefined,
+      trustEmptySnapshot: booleanProperty(cfg, 'snapshot.trust.empty', false),
+      autoCreateDB: booleanProperty(cfg, 'db.autocreate', true),
+    },
+    random: container.get(RANDOM).fork('SyncRequestProcessor'),
     fourLetterWords:
       opts.fourLetterWords === null
         ? undefined

@@ -3,9 +3,21 @@ import { DataTree, type DataTreeOptions, type ProcessTxnResult } from '../data/d
 import type { Watcher } from '../data/watcher';
 import { CreateSessionTxn, type TxnDigest, type TxnHeader } from '../jute/records/txn';
 import type { JuteRecord } from '../jute/types';
+import { restore, type RestoreResult } from '../persistence/restore';
+import type { SavedSnapshot, SnapshotStore } from '../persistence/snapshot-store';
 import type { TxnLog } from '../persistence/txn-log';
 import { OpCode } from '../protocol';
 import type { Request } from './request';
+
+/** How the database finds and keeps its snapshots (FileTxnSnapLog's snapshot half). */
+export interface ZKDatabaseStorage {
+  /** Without a store the whole log is replayed and no snapshot is ever taken. */
+  snapshots?: SnapshotStore | null;
+  /** zookeeper.snapshot.trust.empty: replay a log that has no snapshot (default false). */
+  trustEmptySnapshot?: boolean;
+  /** zookeeper.db.autocreate: start empty when there is neither snapshot nor log (default true). */
+  autoCreateDB?: boolean;
+}
 
 /** Restore found something it cannot apply; the server must not start on a partial tree. */
 export class DatabaseRestoreError extends Error {
@@ -14,25 +26,35 @@ export class DatabaseRestoreError extends Error {
 
 /**
  * ZooKeeper's ZKDatabase: the DataTree, the committed sessions and their timeouts, and
- * the TxnLog behind them. Restore replays the log into a fresh tree (snapshots are a
- * later issue: until then the whole log is replayed).
+ * the TxnLog and SnapshotStore behind them. Restore loads the newest snapshot that reads
+ * back and replays the log after it (lib/persistence/restore.ts).
  */
 export class ZKDatabase {
   dataTree: DataTree;
   /** Committed sessions → timeout; the session tracker shares this map. */
   readonly sessionsWithTimeouts = new Map<bigint, number>();
+  readonly snapshots: SnapshotStore | null;
+  /** What the last restore found (null before one, or without a snapshot store). */
+  lastRestore: RestoreResult | null = null;
   private initialized = false;
 
   constructor(
     readonly txnLog: TxnLog,
     private readonly treeOptions: DataTreeOptions,
     private readonly log: Logger,
+    private readonly storage: ZKDatabaseStorage = {},
   ) {
     this.dataTree = new DataTree(treeOptions);
+    this.snapshots = storage.snapshots ?? null;
   }
 
   isInitialized(): boolean {
     return this.initialized;
+  }
+
+  /** ZKDatabase.deserializeSnapshot's `initialized = true`: a learner took the leader's snapshot. */
+  markInitialized(): void {
+    this.initialized = true;
   }
 
   get lastProcessedZxid(): bigint {
@@ -40,10 +62,38 @@ export class ZKDatabase {
   }
 
   /**
-   * Replays the log into the tree (FileTxnSnapLog.restore / processTransaction): session
-   * txns also rebuild sessionsWithTimeouts. Returns the last zxid applied.
+   * ZKDatabase.loadDataBase: the newest valid snapshot, then the log after it
+   * (FileTxnSnapLog.restore); session txns also rebuild sessionsWithTimeouts. Returns the
+   * last zxid applied. Throws (RestoreError, TxnLogCorruptError …) rather than start on a
+   * tree that may be missing acknowledged txns.
    */
   async loadDataBase(): Promise<bigint> {
+    if (!this.snapshots) return this.replayWholeLog();
+    const result = await restore({
+      snapshots: this.snapshots,
+      txnLog: this.txnLog,
+      tree: this.dataTree,
+      sessions: this.sessionsWithTimeouts,
+      trustEmptySnapshot: this.storage.trustEmptySnapshot,
+      autoCreateDB: this.storage.autoCreateDB,
+      logger: this.log,
+    });
+    this.lastRestore = result;
+    this.initialized = true;
+    this.log.info(
+      {
+        snapshot: result.snapshot?.name ?? null,
+        skipped: result.skipped.map((s) => s.info.name),
+        txns: result.txnsLoaded,
+        lastZxid: `0x${result.lastProcessedZxid.toString(16)}`,
+      },
+      'restored database',
+    );
+    return result.lastProcessedZxid;
+  }
+
+  /** Without snapshots: every logged txn, from the first. */
+  private async replayWholeLog(): Promise<bigint> {
     let count = 0;
     let last = this.dataTree.lastProcessedZxid;
     for await (const e of this.txnLog.read(last)) {
@@ -81,6 +131,29 @@ export class ZKDatabase {
     return this.txnLog.commit();
   }
 
+  /** ZKDatabase.rollLog: the next txn starts a new log file, so purge can drop older files once snapshots cover them. */
+  rollLog(): void {
+    this.txnLog.rollLog();
+  }
+
+  /**
+   * FileTxnSnapLog.save: a snapshot of the tree and sessions as they are now, named for
+   * the tree's last applied zxid. The tree may change while it is written (fuzzy): the
+   * log replayed from its zxid makes it good. null without a snapshot store.
+   */
+  takeSnapshot(sync = false): Promise<SavedSnapshot> | null {
+    return this.snapshots ? this.snapshots.save(this.dataTree, this.sessionsWithTimeouts, { sync }) : null;
+  }
+
+  /** Waits for a snapshot being written, then closes the log. */
+  async close(): Promise<void> {
+    try {
+      await this.snapshots?.close();
+    } finally {
+      await this.txnLog.close();
+    }
+  }
+
   killSession(sessionId: bigint, zxid: bigint): void {
     this.dataTree.killSession(sessionId, zxid);
   }
@@ -95,6 +168,7 @@ export class ZKDatabase {
   }
 
   clear(): void {
+    this.lastRestore = null;
     this.dataTree = new DataTree(this.treeOptions);
     this.sessionsWithTimeouts.clear();
     this.initialized = false;

@@ -25,6 +25,9 @@ export function mntr(ctx: FourLetterWordContext): string {
     const v = gauges.get(name) ?? 0;
     put(name, DOUBLE_GAUGES.has(name) ? javaDouble(v) : String(Math.trunc(v)));
   }
+  // Gauges only some roles register (a quorum leader's learners, synced_followers …).
+  const standard = new Set<string>(GAUGES);
+  for (const [name, v] of m.gauges ?? []) if (!standard.has(name)) put(name, String(Math.trunc(v)));
   for (const set of GAUGE_SETS) for (const [ns, v] of m.gaugeSets?.get(set) ?? []) put(`${ns}_${set}`, String(v));
   for (const name of COUNTERS) put(name, String(m.counters?.get(name) ?? 0));
   for (const set of COUNTER_SETS) for (const [ns, v] of m.counterSets?.get(set) ?? []) put(`${ns}_${set}`, String(v));

@@ -1,5 +1,6 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import type { Logger } from '../../core/logger';
+import type { Random } from '../../core/random';
 import type { TxnEntry, TxnLog } from '../../persistence/txn-log';
 import type { Request } from '../request';
 
@@ -17,6 +18,23 @@ export interface SyncContext {
   onCommit?(batchSize: number, elapsedMs: number): void;
   /** Time for the commit-latency figure (the server's clock). */
   now?(): number;
+  /** Periodic snapshots; without this the log only grows. */
+  snapshots?: PeriodicSnapshots;
+}
+
+/** What the sync stage needs to take a snapshot every snapCount txns or so. */
+export interface PeriodicSnapshots {
+  /** zookeeper.snapCount: a snapshot comes after snapCount/2 to snapCount txns. */
+  readonly snapCount: number;
+  /** Rolls the spread, so that not every server of an ensemble snapshots at once. */
+  readonly random: Random;
+  /** ZKDatabase.rollLog: txns after this one go to a new log file. */
+  rollLog(): void;
+  /**
+   * Starts a fuzzy snapshot of the tree as it is now, in the background; settles when it
+   * is written. Called only when the previous one has settled.
+   */
+  takeSnapshot(): Promise<unknown>;
 }
 
 export interface SyncOptions {
@@ -34,6 +52,58 @@ export interface SyncStats {
   maxBatchSize: number;
   /** Requests currently waiting for a commit (txns and the reads queued behind them). */
   backlog: number;
+  /** Snapshots started, and ones skipped because the previous one was still being written. */
+  snapshotsStarted?: number;
+  snapshotsSkipped?: number;
+}
+
+/**
+ * SyncRequestProcessor.shouldSnapshot / resetSnapshotStats: counts logged txns and, past
+ * snapCount/2 + a random roll in [0, snapCount/2), rolls the log and starts a snapshot in
+ * the background unless one is still being written ("Too busy to snap, skipping").
+ */
+export class SnapshotTrigger {
+  private logCount = 0;
+  private randRoll: number;
+  private running = false;
+
+  constructor(
+    private readonly p: PeriodicSnapshots,
+    private readonly logger: Logger,
+    private readonly stats: SyncStats,
+  ) {
+    this.randRoll = this.roll();
+  }
+
+  private roll(): number {
+    const half = Math.floor(this.p.snapCount / 2);
+    return half > 0 ? this.p.random.int(half) : 0;
+  }
+
+  /** After each txn appended to the log. */
+  txnAppended(): void {
+    if (++this.logCount <= Math.floor(this.p.snapCount / 2) + this.randRoll) return;
+    this.logCount = 0;
+    this.randRoll = this.roll();
+    this.p.rollLog();
+    if (this.running) {
+      this.logger.warn('Too busy to snap, skipping');
+      this.stats.snapshotsSkipped = (this.stats.snapshotsSkipped ?? 0) + 1;
+      return;
+    }
+    this.running = true;
+    this.stats.snapshotsStarted = (this.stats.snapshotsStarted ?? 0) + 1;
+    let started: Promise<unknown>;
+    try {
+      started = this.p.takeSnapshot();
+    } catch (err) {
+      started = Promise.reject(err);
+    }
+    started
+      // The log holds everything the snapshot would: a failed one costs restart time only.
+      .catch((err: unknown) => this.logger.warn({ err }, 'Unexpected exception taking a snapshot'))
+      .finally(() => (this.running = false));
+  }
 }
 
 export function txnEntryOf(r: Request): TxnEntry {
@@ -50,6 +120,9 @@ export function txnEntryOf(r: Request): TxnEntry {
  *
  * A commit that fails is fatal, as in Java (the server stops): the stream errors and
  * nothing it held is answered, since none of it is known durable.
+ *
+ * With `ctx.snapshots`, every snapCount/2 to snapCount txns the log is rolled and a
+ * fuzzy snapshot started right after the append that crossed the line, as Java's does.
  */
 export function syncRequestProcessor(
   ctx: SyncContext,
@@ -62,6 +135,7 @@ export function syncRequestProcessor(
 
   return (source) =>
     new Observable<Request>((subscriber) => {
+      const snapshots = ctx.snapshots ? new SnapshotTrigger(ctx.snapshots, ctx.logger, stats) : null;
       /** toFlush: txns appended but not yet committed, and the reads queued behind them. */
       let pending: Request[] = [];
       let pendingTxns = 0;
@@ -169,6 +243,7 @@ export function syncRequestProcessor(
               return;
             }
             stats.txnsLogged++;
+            snapshots?.txnAppended();
             pending.push(r);
             pendingTxns++;
             scheduleFlush();

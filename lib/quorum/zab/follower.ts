@@ -1,0 +1,74 @@
+import type { QuorumPacket } from '../../jute/records/quorum';
+import { deserializeTxn } from '../../persistence/txn-serde';
+import type { QuorumPeer } from '../quorum-peer';
+import type { FollowerZooKeeperServer } from './follower-zookeeper-server';
+import { Learner } from './learner';
+import { PacketType, packetTypeName } from './packet-types';
+import { epochOf, zxidHex, zxidToString } from './zxid';
+
+/** ZooKeeper's Follower: a learner that votes: it logs and acks proposals, and applies commits. */
+export class Follower extends Learner {
+  constructor(
+    self: QuorumPeer,
+    readonly fzk: FollowerZooKeeperServer,
+  ) {
+    super(self, fzk);
+  }
+
+  /** Follower.followLeader: settles when the leader is lost (or this peer stops). */
+  async followLeader(leaderId: number): Promise<void> {
+    const self = this.self;
+    self.setZabState('DISCOVERY');
+    try {
+      await this.connectToLeader(leaderId);
+      const newEpochZxid = await this.registerWithLeader(PacketType.FOLLOWERINFO);
+      const newEpoch = epochOf(newEpochZxid);
+      if (newEpoch < self.acceptedEpoch) {
+        throw new Error(`Proposed leader epoch ${zxidToString(newEpochZxid)} is less than our accepted epoch ${zxidToString(self.acceptedEpoch)}`);
+      }
+      self.setZabState('SYNCHRONIZATION');
+      await this.syncWithLeader(newEpochZxid);
+      self.setZabState('BROADCAST');
+      while (!this.closed) {
+        const qp = await this.read(this.syncTimeout);
+        this.processPacket(qp);
+      }
+    } catch (err) {
+      if (!this.closed) this.log.warn({ err: (err as Error).message }, 'Exception when following the leader');
+      this.channel?.close();
+      this.pendingRevalidations.clear();
+    }
+  }
+
+  /** Follower.processPacket. */
+  protected processPacket(qp: QuorumPacket): void {
+    switch (qp.type) {
+      case PacketType.PING:
+        this.ping(qp);
+        break;
+      case PacketType.PROPOSAL: {
+        const e = deserializeTxn(qp.data ?? Buffer.alloc(0), this.self.config.juteMaxBuffer);
+        if (e.hdr.zxid !== this.lastQueued + 1n) {
+          this.log.debug(`Got zxid ${zxidHex(e.hdr.zxid)} expected ${zxidHex(this.lastQueued + 1n)}`);
+        }
+        this.lastQueued = e.hdr.zxid;
+        this.fzk.logRequest(e);
+        break;
+      }
+      case PacketType.COMMIT:
+        this.fzk.commit(qp.zxid);
+        break;
+      case PacketType.UPTODATE:
+        this.log.error('Received an UPTODATE message after Follower started');
+        break;
+      case PacketType.REVALIDATE:
+        this.revalidate(qp);
+        break;
+      case PacketType.SYNC:
+        this.fzk.sync();
+        break;
+      default:
+        this.log.warn(`Unknown packet type: ${packetTypeName(qp.type)}`);
+    }
+  }
+}

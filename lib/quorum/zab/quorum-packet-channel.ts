@@ -1,0 +1,160 @@
+import type { Subscription } from 'rxjs';
+import type { Clock } from '../../core/clock';
+import { BinaryOutputArchive } from '../../jute/binary-output-archive';
+import { QuorumPacket } from '../../jute/records/quorum';
+import { DEFAULT_MAX_BUFFER } from '../../jute/limits';
+import type { QuorumConnection } from '../../transport/peer-transport';
+import { ByteQueue } from './byte-queue';
+import { LearnerSnapshotReader, type LearnerSnapshot } from './learner-snapshot';
+
+/** A read found nothing within its timeout (Java's SocketTimeoutException). */
+export class QuorumReadTimeoutError extends Error {
+  override name = 'QuorumReadTimeoutError';
+}
+
+/** The connection ended (closed by either side, or broken) before a whole packet came. */
+export class QuorumConnectionClosedError extends Error {
+  override name = 'QuorumConnectionClosedError';
+}
+
+/** QuorumPacket as jute writes it: no frame, the record is its own delimiter. */
+export function encodeQuorumPacket(qp: QuorumPacket): Buffer {
+  const oa = new BinaryOutputArchive(32 + (qp.data?.length ?? 0));
+  qp.serialize(oa);
+  return Buffer.from(oa.toBuffer());
+}
+
+export function quorumPacket(type: number, zxid: bigint, data: Buffer | null = null, authinfo: QuorumPacket['authinfo'] = null): QuorumPacket {
+  return new QuorumPacket({ type, zxid, data, authinfo });
+}
+
+interface PendingRead<T> {
+  attempt: () => T | undefined;
+  resolve: (v: T) => void;
+  reject: (e: Error) => void;
+  timeoutMs: number;
+  timer: Subscription | null;
+}
+
+/**
+ * The packet view of a learner ↔ leader connection, read the way Java's blocking
+ * BinaryInputArchive is read: one `read` at a time, each failing if no byte arrives for
+ * `timeoutMs` (the socket's SO_TIMEOUT: initLimit or syncLimit ticks) or when the
+ * connection ends. Timers run on the injected clock. A stream that is not jute fails
+ * the pending read and closes the connection.
+ */
+export class QuorumPacketChannel {
+  private readonly queue: ByteQueue;
+  private pending: PendingRead<unknown> | null = null;
+  private ended: Error | null = null;
+  private readonly sub: Subscription;
+  /** Bytes in and out, packets in and out: for LearnerHandler's info and tests. */
+  packetsReceived = 0;
+  packetsSent = 0;
+  /** Clock time of the last byte received. */
+  lastReceivedAt: number;
+
+  constructor(
+    readonly conn: QuorumConnection,
+    private readonly clock: Clock,
+    maxBuffer = DEFAULT_MAX_BUFFER,
+  ) {
+    this.queue = new ByteQueue(maxBuffer);
+    this.lastReceivedAt = clock.now();
+    this.sub = conn.data$.subscribe({
+      next: (chunk) => {
+        this.lastReceivedAt = this.clock.now();
+        this.queue.push(chunk);
+        this.poke(true);
+      },
+      error: (err: unknown) => this.end(new QuorumConnectionClosedError(`connection to ${conn.remoteAddress} broke: ${(err as Error)?.message ?? err}`)),
+      complete: () => this.end(new QuorumConnectionClosedError(`connection to ${conn.remoteAddress} closed`)),
+    });
+  }
+
+  get isOpen(): boolean {
+    return this.ended === null && this.conn.isOpen;
+  }
+
+  /** The next packet; rejects on timeout, on a closed connection, or on bytes that are not a packet. */
+  read(timeoutMs: number): Promise<QuorumPacket> {
+    return this.start(() => this.queue.tryRead((ia) => QuorumPacket.deserialize(ia)), timeoutMs).then((qp) => {
+      this.packetsReceived++;
+      return qp;
+    });
+  }
+
+  /** The SNAP payload that follows a SNAP packet, through its signature. */
+  readSnapshot(timeoutMs: number): Promise<LearnerSnapshot> {
+    const reader = new LearnerSnapshotReader();
+    return this.start(() => reader.read(this.queue) ?? undefined, timeoutMs);
+  }
+
+  write(qp: QuorumPacket): void {
+    if (!this.conn.isOpen) return;
+    this.packetsSent++;
+    this.conn.write(encodeQuorumPacket(qp));
+  }
+
+  writeRaw(chunk: Buffer): void {
+    if (this.conn.isOpen) this.conn.write(chunk);
+  }
+
+  close(): void {
+    this.conn.close();
+    this.end(new QuorumConnectionClosedError('connection closed'));
+  }
+
+  private start<T>(attempt: () => T | undefined, timeoutMs: number): Promise<T> {
+    if (this.pending) return Promise.reject(new Error('a read is already pending on this connection'));
+    return new Promise<T>((resolve, reject) => {
+      this.pending = { attempt, resolve: resolve as (v: unknown) => void, reject, timeoutMs, timer: null };
+      this.poke(true);
+    });
+  }
+
+  /** Tries the pending read; re-arms its timeout when bytes came. */
+  private poke(bytesCame: boolean): void {
+    const p = this.pending;
+    if (!p) return;
+    let value: unknown;
+    try {
+      value = p.attempt();
+    } catch (e) {
+      this.settle();
+      p.reject(e as Error);
+      this.close();
+      return;
+    }
+    if (value !== undefined) {
+      this.settle();
+      p.resolve(value);
+      return;
+    }
+    if (this.ended) {
+      this.settle();
+      p.reject(this.ended);
+      return;
+    }
+    if (bytesCame || p.timer === null) {
+      p.timer?.unsubscribe();
+      p.timer = this.clock.schedule(() => {
+        if (this.pending !== p) return;
+        this.settle();
+        p.reject(new QuorumReadTimeoutError(`no packet from ${this.conn.remoteAddress} within ${p.timeoutMs} ms`));
+      }, p.timeoutMs);
+    }
+  }
+
+  private settle(): void {
+    this.pending?.timer?.unsubscribe();
+    this.pending = null;
+  }
+
+  private end(err: Error): void {
+    if (this.ended) return;
+    this.ended = err;
+    this.sub?.unsubscribe();
+    this.poke(false);
+  }
+}

@@ -1,0 +1,180 @@
+import * as net from 'node:net';
+import { Observable, Subject, type Subscriber } from 'rxjs';
+import {
+  PeerTransportError,
+  type PeerTransportErrorCode,
+  type QuorumConnectOptions,
+  type QuorumConnection,
+  type QuorumListenOptions,
+  type QuorumListener,
+} from '../../lib/transport/peer-transport';
+
+let nextConnectionId = 1;
+
+/** How long a closed connection may take to flush what was written before it is cut. */
+const CLOSE_FLUSH_MS = 2000;
+
+/** A socket error as the transport's error codes. */
+export function peerErrorCode(e: NodeJS.ErrnoException): PeerTransportErrorCode {
+  switch (e.code) {
+    case 'ECONNREFUSED':
+    case 'ETIMEDOUT':
+    case 'EADDRINUSE':
+    case 'ECONNRESET':
+      return e.code;
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'ECONNREFUSED';
+    default:
+      return 'ECONNRESET';
+  }
+}
+
+/**
+ * A learner ↔ leader socket. The bytes are ZAB's own (jute QuorumPackets back to back,
+ * no frame: Learner.writePacket and LearnerHandler write them with
+ * BinaryOutputArchive.writeRecord on a BufferedOutputStream), so this only moves them.
+ * Reading is paused until someone subscribes, which keeps early bytes in the kernel.
+ */
+export class TcpQuorumConnection implements QuorumConnection {
+  readonly id = nextConnectionId++;
+  readonly remoteAddress: string;
+  readonly data$: Observable<Buffer>;
+  private subscriber: Subscriber<Buffer> | null = null;
+  private subscribed = false;
+  /** undefined while open; null once ended cleanly; the error when it broke. */
+  private ended: Error | null | undefined = undefined;
+  private open = true;
+  private corked = false;
+
+  constructor(private readonly socket: net.Socket) {
+    const host = socket.remoteAddress ?? '?';
+    this.remoteAddress = `${host.startsWith('::ffff:') ? host.slice(7) : host}:${socket.remotePort ?? 0}`;
+    socket.setNoDelay(true);
+    socket.pause();
+    socket.on('data', (d: Buffer) => this.subscriber?.next(d));
+    socket.on('error', (e: NodeJS.ErrnoException) => this.finish(new PeerTransportError(peerErrorCode(e), `${this.remoteAddress}: ${e.message}`)));
+    socket.on('end', () => this.finish(null));
+    socket.on('close', (hadError) =>
+      this.finish(hadError ? new PeerTransportError('ECONNRESET', `connection to ${this.remoteAddress} broke`) : null),
+    );
+    this.data$ = new Observable<Buffer>((o) => {
+      if (this.subscribed) {
+        o.error(new Error(`quorum connection ${this.id}: data$ is unicast and already has a subscriber`));
+        return;
+      }
+      this.subscribed = true;
+      // Reading is paused until now, so a clean end cannot have been seen before bytes
+      // that came ahead of it; an end here is a local close or a broken connection.
+      if (this.ended !== undefined) return void (this.ended ? o.error(this.ended) : o.complete());
+      this.subscriber = o;
+      socket.resume();
+      return () => {
+        if (this.subscriber === o) this.subscriber = null;
+      };
+    });
+  }
+
+  get isOpen(): boolean {
+    return this.open;
+  }
+
+  /**
+   * Packets written in one turn of the event loop (a proposal to every follower, a DIFF's
+   * run of txns) leave in one writev, as Java's BufferedOutputStream batches them.
+   */
+  write(data: Buffer): void {
+    const s = this.socket;
+    if (!this.open || s.destroyed || s.writableEnded) return;
+    if (!this.corked) {
+      this.corked = true;
+      s.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        s.uncork();
+      });
+    }
+    s.write(data);
+  }
+
+  /** Sends what was written, then FIN; the socket is cut if the other side does not follow. */
+  close(): void {
+    if (!this.open && this.ended !== undefined) return;
+    this.open = false;
+    const s = this.socket;
+    if (this.corked) {
+      this.corked = false;
+      s.uncork();
+    }
+    if (!s.destroyed) {
+      s.end();
+      setTimeout(() => s.destroy(), CLOSE_FLUSH_MS).unref();
+    }
+    this.finish(null);
+  }
+
+  private finish(err: Error | null): void {
+    this.open = false;
+    if (this.ended !== undefined) return;
+    this.ended = err;
+    const o = this.subscriber;
+    this.subscriber = null;
+    if (o) err ? o.error(err) : o.complete();
+  }
+}
+
+/** Where learners connect while this server leads (LearnerCnxAcceptor). */
+export async function listenQuorumTcp(opts: QuorumListenOptions): Promise<QuorumListener> {
+  const connections = new Subject<QuorumConnection>();
+  const server = net.createServer((s) => {
+    if (connections.observed) connections.next(new TcpQuorumConnection(s));
+    else s.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(new PeerTransportError(peerErrorCode(e), `quorum port ${opts.address.host}:${opts.address.port}: ${e.message}`)),
+    );
+    server.listen(opts.address.port, opts.address.host, () => resolve());
+  });
+  server.on('error', () => undefined);
+  const bound = server.address() as net.AddressInfo;
+  let closed = false;
+  return {
+    address: { host: opts.address.host, port: bound.port },
+    connections$: connections.asObservable(),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      // Stop accepting now; server.close's callback would wait for the accepted sockets.
+      server.close();
+      connections.complete();
+    },
+  };
+}
+
+/** One try to reach the leader's quorum port (Learner.sockConnect); the retries are Learner's. */
+export function connectQuorumTcp(opts: QuorumConnectOptions): Promise<QuorumConnection> {
+  return new Promise((resolve, reject) => {
+    const where = `${opts.address.host}:${opts.address.port}`;
+    const s = net.connect({ host: opts.address.host, port: opts.address.port });
+    let done = false;
+    const fail = (e: PeerTransportError) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      s.destroy();
+      reject(e);
+    };
+    const timer = setTimeout(() => fail(new PeerTransportError('ETIMEDOUT', `connect ${where} timed out after ${opts.timeoutMs} ms`)), Math.max(1, opts.timeoutMs));
+    s.once('error', (e: NodeJS.ErrnoException) => fail(new PeerTransportError(peerErrorCode(e), `connect ${where}: ${e.message}`)));
+    s.once('connect', () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      s.removeAllListeners('error');
+      resolve(new TcpQuorumConnection(s));
+    });
+  });
+}

@@ -1,0 +1,221 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Container } from 'inversify';
+import { ZooKeeper } from '../../lib/client';
+import { CLOCK, systemClock } from '../../lib/core/clock';
+import { LOGGER, silentLogger } from '../../lib/core/logger';
+import { RANDOM, SeededRandom } from '../../lib/core/random';
+import { InProcessEnsemble } from '../../lib/quorum/ensemble';
+import { PEER_TRANSPORT } from '../../lib/transport/peer-transport';
+import { MemoryEpochStore, MemorySnapshotStore, MemoryTxnLog, storageMemoryModule } from '../../plugins/storage-memory';
+import { transportTcpModule } from '../../plugins/transport-tcp';
+import { freePort } from '../support/free-port';
+import { tcpTestPeerTransport } from './support/tcp-test-peer-transport';
+
+const JARS = ['zookeeper.jar', 'zookeeper-jute.jar', 'slf4j-api.jar', 'slf4j-simple.jar', 'netty-all.jar', 'commons-cli.jar'].map((j) => `/usr/share/java/${j}`);
+const haveJava = JARS.every((j) => existsSync(j)) && spawnSync('java', ['-version']).status === 0;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function fourLetter(port: number, word: string): Promise<string> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1', () => s.write(word));
+    let out = '';
+    s.on('data', (d) => (out += d));
+    s.on('close', () => resolve(out));
+    s.on('error', () => resolve(''));
+  });
+}
+
+async function until(cond: () => boolean | Promise<boolean>, ms: number, what: string, diag: () => string = () => ''): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`${what} did not happen within ${ms} ms ${diag()}`);
+    await sleep(100);
+  }
+}
+
+/**
+ * zoolab QuorumPeers in one ensemble with ZooKeeper 3.8 servers, over TCP: the quorum
+ * packets, the sync modes and the SNAP payload must be what Java's Leader and Learner
+ * write and read.
+ */
+(haveJava ? describe : describe.skip)('zoolab and ZooKeeper 3.8 in one ensemble', () => {
+  let dir: string;
+  let procs: Map<number, { p: ChildProcess; log: () => string }>;
+  let ports: Map<number, { q: number; e: number; c: number }>;
+  let ensemble: InProcessEnsemble | null;
+  let clients: ZooKeeper[];
+  const stores = new Map<number, { txnLog: MemoryTxnLog; snapshots: MemorySnapshotStore; epochs: MemoryEpochStore }>();
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'zoolab-zab-'));
+    procs = new Map();
+    ports = new Map();
+    clients = [];
+    ensemble = null;
+    stores.clear();
+    for (const id of [1, 2, 3]) ports.set(id, { q: await freePort(), e: await freePort(), c: await freePort() });
+  });
+
+  afterEach(async () => {
+    for (const c of clients) await c.close().catch(() => undefined);
+    await ensemble?.close();
+    for (const id of [...procs.keys()]) await stopJava(id);
+    rmSync(dir, { recursive: true, force: true });
+  }, 30_000);
+
+  const serverLines = () => [1, 2, 3].map((i) => `server.${i}=127.0.0.1:${ports.get(i)!.q}:${ports.get(i)!.e}`);
+
+  function startJava(id: number, props: string[] = []): void {
+    const d = join(dir, `java${id}`);
+    mkdirSync(d, { recursive: true });
+    writeFileSync(join(d, 'myid'), `${id}\n`);
+    const cfg = ['tickTime=500', 'initLimit=10', 'syncLimit=5', `dataDir=${d}`, `clientPort=${ports.get(id)!.c}`, 'clientPortAddress=127.0.0.1', 'admin.enableServer=false', '4lw.commands.whitelist=*', ...serverLines()];
+    writeFileSync(join(d, 'zoo.cfg'), cfg.join('\n'));
+    const p = spawn('java', ['-Dorg.slf4j.simpleLogger.defaultLogLevel=info', ...props, '-cp', JARS.join(':'), 'org.apache.zookeeper.server.quorum.QuorumPeerMain', join(d, 'zoo.cfg')], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let log = '';
+    p.stderr!.on('data', (b) => (log += b));
+    procs.set(id, { p, log: () => log });
+  }
+
+  async function stopJava(id: number): Promise<void> {
+    const j = procs.get(id);
+    if (!j) return;
+    procs.delete(id);
+    if (j.p.exitCode === null) {
+      await new Promise((r) => {
+        j.p.once('exit', r);
+        j.p.kill('SIGKILL');
+      });
+    }
+  }
+
+  function makeEnsemble(peer: InProcessEnsemble['opts' & never] | Record<string, unknown> = {}): InProcessEnsemble {
+    const world = new Container({ defaultScope: 'Singleton' });
+    world.bind(CLOCK).toConstantValue(systemClock);
+    world.bind(RANDOM).toConstantValue(new SeededRandom(5));
+    world.bind(LOGGER).toConstantValue(silentLogger);
+    world.bind(PEER_TRANSPORT).toConstantValue(tcpTestPeerTransport());
+    world.load(transportTcpModule());
+    return new InProcessEnsemble({
+      nodes: 3,
+      world,
+      storage: (id) => {
+        let s = stores.get(id);
+        if (!s) stores.set(id, (s = { txnLog: new MemoryTxnLog(), snapshots: new MemorySnapshotStore(), epochs: new MemoryEpochStore() }));
+        return [storageMemoryModule(s)];
+      },
+      config: { tickTime: 500, initLimit: 10, syncLimit: 5, fourLetterWordWhitelist: ['*'] },
+      ports: (id) => ({ quorumPort: ports.get(id)!.q, electionPort: ports.get(id)!.e, clientPort: ports.get(id)!.c }),
+      peer: peer as never,
+    });
+  }
+
+  async function client(id: number): Promise<ZooKeeper> {
+    const zk = await ZooKeeper.connect(`127.0.0.1:${ports.get(id)!.c}`, { sessionTimeout: 10_000, connectTimeoutMs: 20_000 });
+    clients.push(zk);
+    return zk;
+  }
+
+  const mode = async (id: number) => /Mode: (\w+)/.exec(await fourLetter(ports.get(id)!.c, 'srvr'))?.[1] ?? 'none';
+  const javaLogs = () => [...procs].map(([id, j]) => `\n--- java ${id} ---\n${j.log().split('\n').filter((l) => /WARN|ERROR|Exception|LEADING|FOLLOWING|LOOKING|Notification/.test(l)).slice(-25).join('\n')}`).join('');
+
+  it('a Java follower joins a zoolab leader, is DIFFed, then SNAPped, and serves what zoolab committed', async () => {
+    ensemble = makeEnsemble({ commitLogCount: 3, txnLogSyncLimit: 0 });
+    await ensemble.startNode(2);
+    await ensemble.startNode(3);
+    startJava(1);
+    await until(async () => (await mode(3)) === 'leader' && (await mode(1)) === 'follower' && (await mode(2)) === 'follower', 60_000, 'zoolab 3 leading Java 1', javaLogs);
+
+    const viaJava = await client(1);
+    await viaJava.create('/from-java', Buffer.from('j'));
+    const viaZoolab = await client(2);
+    await viaZoolab.sync('/');
+    expect((await viaZoolab.getData('/from-java')).data?.toString()).toBe('j');
+    await viaZoolab.create('/from-zoolab', Buffer.from('z'));
+    await viaJava.sync('/');
+    expect((await viaJava.getData('/from-zoolab')).data?.toString()).toBe('z');
+    // A fresh learner of a leader with an empty log is sent a snapshot (as Java's leader does).
+    expect(procs.get(1)!.log()).toContain('Getting a snapshot from leader');
+
+    // Java misses two txns, inside the committed log: a DIFF.
+    await viaJava.close();
+    await stopJava(1);
+    await viaZoolab.create('/d1', Buffer.from('1'));
+    await viaZoolab.create('/d2', Buffer.from('2'));
+    startJava(1);
+    await until(async () => (await mode(1)) === 'follower', 60_000, 'Java 1 following again', javaLogs);
+    expect(procs.get(1)!.log()).toContain('Getting a diff from the leader');
+    const afterDiff = await client(1);
+    await afterDiff.sync('/');
+    expect((await afterDiff.getData('/d2')).data?.toString()).toBe('2');
+
+    // Java falls behind the leader's committed log and comes back: a SNAP in 3.8's bytes.
+    await afterDiff.close();
+    await stopJava(1);
+    for (let i = 0; i < 10; i++) await viaZoolab.create(`/snap${i}`, Buffer.from(String(i)));
+    startJava(1);
+    await until(async () => (await mode(1)) === 'follower', 60_000, 'Java 1 following again', javaLogs);
+    expect(procs.get(1)!.log()).toContain('Getting a snapshot from leader');
+    const again = await client(1);
+    await again.sync('/');
+    const children = await again.getChildren('/');
+    for (let i = 0; i < 10; i++) expect(children).toContain(`snap${i}`);
+    expect((await again.getData('/snap9')).data?.toString()).toBe('9');
+  }, 120_000);
+
+  it('zoolab followers join a Java leader, are DIFFed again after missing txns, and forward writes to it', async () => {
+    // Java caps commitLogCount at 500 at least, so the SNAP comes from zookeeper.forceSnapshotSync.
+    startJava(3);
+    // Up and looking before the zoolab peers, so the highest id (Java's) wins the first round.
+    await until(() => procs.get(3)!.log().includes('LOOKING'), 60_000, 'Java 3 looking');
+    ensemble = makeEnsemble();
+    await ensemble.startNode(1);
+    await ensemble.startNode(2);
+    await until(async () => (await mode(3)) === 'leader' && (await mode(1)) === 'follower' && (await mode(2)) === 'follower', 60_000, 'Java 3 leading', javaLogs);
+    expect(ensemble.peer(1).stats.lastSyncMode).toBe('DIFF');
+
+    const viaZoolab = await client(1);
+    await viaZoolab.create('/a', Buffer.from('1'));
+    await viaZoolab.setData('/a', Buffer.from('2'));
+    const viaJava = await client(3);
+    expect((await viaJava.getData('/a')).data?.toString()).toBe('2');
+
+    await ensemble.stopNode(2);
+    for (let i = 0; i < 10; i++) await viaJava.create(`/k${i}`, Buffer.from(String(i)));
+    await ensemble.startNode(2);
+    await until(async () => (await mode(2)) === 'follower', 60_000, 'zoolab 2 following again', javaLogs);
+    expect(ensemble.peer(2).stats.lastSyncMode).toBe('DIFF');
+    const z2 = await client(2);
+    await z2.sync('/');
+    expect((await z2.getChildren('/')).filter((c) => c.startsWith('k')).length).toBe(10);
+    expect(ensemble.peer(2).zkDb.dataTree.getTreeDigest()).toBe(ensemble.peer(1).zkDb.dataTree.getTreeDigest());
+  }, 120_000);
+
+  it('a zoolab follower loads a Java leader\'s SNAP', async () => {
+    startJava(3, ['-Dzookeeper.forceSnapshotSync=true']);
+    await until(() => procs.get(3)!.log().includes('LOOKING'), 60_000, 'Java 3 looking');
+    ensemble = makeEnsemble();
+    await ensemble.startNode(1);
+    await until(async () => (await mode(3)) === 'leader' && (await mode(1)) === 'follower', 60_000, 'Java 3 leading', javaLogs);
+    const viaJava = await client(3);
+    await viaJava.create('/s', Buffer.from('x'));
+    for (let i = 0; i < 10; i++) await viaJava.create(`/s/k${i}`, Buffer.from(String(i)), { mode: i % 2 ? 1 : 0 });
+    await ensemble.startNode(2);
+    await until(async () => (await mode(2)) === 'follower', 60_000, 'zoolab 2 following', javaLogs);
+    expect(ensemble.peer(2).stats.lastSyncMode).toBe('SNAP');
+    const p2 = ensemble.peer(2);
+    expect(p2.zkDb.dataTree.getNode('/s')!.getChildren().size).toBe(10);
+    expect(p2.zkDb.dataTree.getNode('/s/k1')!.stat.ephemeralOwner).toBe(viaJava.sessionId);
+    expect(p2.zkDb.sessionsWithTimeouts.has(viaJava.sessionId)).toBe(true);
+    expect(p2.zkDb.dataTree.getTreeDigest()).toBe(ensemble.peer(1).zkDb.dataTree.getTreeDigest());
+    const z2 = await client(2);
+    await z2.create('/s/from-zoolab', Buffer.from('z'));
+    expect((await viaJava.getData('/s/from-zoolab')).data?.toString()).toBe('z');
+  }, 120_000);
+});

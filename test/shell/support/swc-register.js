@@ -1,0 +1,19 @@
+// Lets plain `node -r ./swc-register.js file.ts` run the TypeScript sources (no build
+// step), compiling each .ts file with @swc/core as jest does. Used to start the shell
+// inside a pseudo-terminal.
+const { transformSync } = require('@swc/core');
+const fs = require('node:fs');
+
+require.extensions['.ts'] = function compileTs(module, filename) {
+  const { code } = transformSync(fs.readFileSync(filename, 'utf8'), {
+    filename,
+    sourceMaps: 'inline',
+    jsc: {
+      target: 'es2022',
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+    },
+    module: { type: 'commonjs' },
+  });
+  module._compile(code, filename);
+};

@@ -75,7 +75,7 @@ export async function startInProcessEnsemble(opts: StartEnsembleOptions): Promis
   } else {
     clock = systemClock;
     world.bind(CLOCK).toConstantValue(clock);
-    world.bind(PEER_TRANSPORT).toConstantValue(opts.peerTransport ?? tcpPeerTransport());
+    world.bind(PEER_TRANSPORT).toConstantValue(opts.peerTransport ?? transportTcp.tcpPeerTransport());
     world.load(transportTcp.transportTcpModule());
     const free = new Map<number, { quorumPort: number; electionPort: number; clientPort: number }>();
     for (const id of ids) free.set(id, { quorumPort: await freePort(), electionPort: await freePort(), clientPort: await freePort() });
@@ -104,14 +104,6 @@ export async function startInProcessEnsemble(opts: StartEnsembleOptions): Promis
   });
   await ensemble.start();
   return { ensemble, world, clock, network, clients, close: () => ensemble.close() };
-}
-
-/** The TCP peer transport, once plugins/transport-tcp provides one. */
-function tcpPeerTransport(): PeerTransport {
-  const mod = transportTcp as Record<string, unknown>;
-  const make = mod.tcpPeerTransport as (() => PeerTransport) | undefined;
-  if (typeof make !== 'function') throw new Error('plugins/transport-tcp does not export tcpPeerTransport() yet');
-  return make();
 }
 
 function freePort(): Promise<number> {

@@ -13,7 +13,7 @@ import { PEER_TRANSPORT } from '../../lib/transport/peer-transport';
 import { MemoryEpochStore, MemorySnapshotStore, MemoryTxnLog, storageMemoryModule } from '../../plugins/storage-memory';
 import { transportTcpModule } from '../../plugins/transport-tcp';
 import { freePort } from '../support/free-port';
-import { tcpTestPeerTransport } from './support/tcp-test-peer-transport';
+import { tcpPeerTransport } from '../../plugins/transport-tcp';
 
 const JARS = ['zookeeper.jar', 'zookeeper-jute.jar', 'slf4j-api.jar', 'slf4j-simple.jar', 'netty-all.jar', 'commons-cli.jar'].map((j) => `/usr/share/java/${j}`);
 const haveJava = JARS.every((j) => existsSync(j)) && spawnSync('java', ['-version']).status === 0;
@@ -100,7 +100,7 @@ async function until(cond: () => boolean | Promise<boolean>, ms: number, what: s
     world.bind(CLOCK).toConstantValue(systemClock);
     world.bind(RANDOM).toConstantValue(new SeededRandom(5));
     world.bind(LOGGER).toConstantValue(silentLogger);
-    world.bind(PEER_TRANSPORT).toConstantValue(tcpTestPeerTransport());
+    world.bind(PEER_TRANSPORT).toConstantValue(tcpPeerTransport());
     world.load(transportTcpModule());
     return new InProcessEnsemble({
       nodes: 3,

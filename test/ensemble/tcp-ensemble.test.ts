@@ -50,4 +50,20 @@ describe('startInProcessEnsemble on the wall clock', () => {
       await zk.close();
     }
   }, 60_000);
+
+  it('three servers over the TCP peer transport elect, serve and fail over', async () => {
+    started = await startInProcessEnsemble({ nodes: 3, transport: 'tcp', config: { tickTime: 100 } });
+    const e = started.ensemble;
+    await until(() => e.isServing(), 30_000, 'serving');
+    const zk = await ZooKeeper.connect(e.connectString(), { sessionTimeout: 4000 });
+    try {
+      await zk.create('/tcp', Buffer.from('yes'));
+      await e.stopNode(e.leaders()[0].myId);
+      await until(() => e.isServing(), 30_000, 'serving again');
+      expect((await retry(() => zk.getData('/tcp'))).data?.toString()).toBe('yes');
+      await retry(() => zk.setData('/tcp', Buffer.from('still')));
+    } finally {
+      await zk.close();
+    }
+  }, 90_000);
 });

@@ -170,8 +170,14 @@ describe('snapshots across Apache ZooKeeper 3.8 and zoolab', () => {
       const { result, tree, sessions } = await restoreDir(dir);
       expect(result.skipped).toEqual([]);
       expect(result.snapshot!.zxid).toBeGreaterThan(0n);
+      // The whole tree, stats included, must be what Java served. The digest check at the
+      // snapshot's ZxidDigest is not asserted here: Java writes that digest after a fuzzy
+      // walk taken under this test's concurrent writes, and replaying a txn the walk already
+      // saw (a create answered NodeExists, which bumps the parent's cversion) can make the
+      // intermediate digest differ even though the end state is identical (seen here about
+      // one run in five). Digests of quiet snapshots are checked in snapshot-format and
+      // restore tests.
       expect(walkTree(tree)).toEqual(seen);
-      expect(tree.digests.mismatches).toBe(0);
       expect(describeSessions(sessions)).toEqual([[sessionId.toString(16), 4000]]);
       expect(tree.getEphemerals(sessionId)).toEqual(new Set(['/app/eph']));
       expect(tree.getContainers()).toEqual(new Set(['/container']));
@@ -194,7 +200,6 @@ describe('snapshots across Apache ZooKeeper 3.8 and zoolab', () => {
         rmSync(join(dir, older));
         const r = await restoreDir(dir);
         expect(walkTree(r.tree)).toEqual(seen);
-        expect(r.tree.digests.mismatches).toBe(0);
         replayed.push(r.result.txnsLoaded);
       }
       expect(replayed).toHaveLength(snaps.length);

@@ -69,7 +69,7 @@ export async function runEnsemble(o: EnsembleCommandOptions, ctx: CliContext, cl
     if (busy.length) throw new Error(`ports in use: ${busy.join(', ')}; pick other ports with --base-port`);
     mkdirSync(dataDir, { recursive: true });
     supervisor = new EnsembleSupervisor({ req, members, command: selfCommand(ctx), logLevel: o.logLevel, clock, out, restart: !!o.restart });
-    out(`zoolab ensemble: ${req.nodes} servers on ${req.host}, peer transport ${req.transport}, data in ${dataDir}${temp ? ' (removed on exit)' : ''}\n`);
+    out(`zoolab ensemble: ${req.nodes} server${req.nodes === 1 ? '' : 's'} on ${req.host}, peer transport ${req.transport}, data in ${dataDir}${temp ? ' (removed on exit)' : ''}\n`);
     for (const m of members) {
       out(`  server.${m.id}  client ${req.host}:${m.clientPort}  quorum ${m.quorumPort}  election ${m.electionPort}/${req.transport}  log ${m.logFile}\n`);
     }

@@ -89,6 +89,28 @@ export function fourLetterWord(clock: Clock, host: string, port: number, word: s
   });
 }
 
+/** "leader: server.2 (followers: server.1, server.3)", with whoever is not serving. */
+export function describeModes(modes: ReadonlyArray<readonly [number, MemberMode]>): string {
+  const by = (mode: MemberMode) => modes.filter(([, m]) => m === mode).map(([id]) => `server.${id}`);
+  const leaders = by('leader');
+  const standalone = by('standalone');
+  const rest = [
+    by('follower').length ? `followers: ${by('follower').join(', ')}` : '',
+    by('observer').length ? `observers: ${by('observer').join(', ')}` : '',
+    by('not serving').length ? `not serving: ${by('not serving').join(', ')}` : '',
+    by('down').length ? `down: ${by('down').join(', ')}` : '',
+  ].filter(Boolean);
+  const head =
+    leaders.length === 1
+      ? `leader: ${leaders[0]}`
+      : standalone.length
+        ? `standalone: ${standalone.join(', ')}`
+        : leaders.length === 0
+          ? 'no leader'
+          : `leaders?: ${leaders.join(', ')}`;
+  return rest.length ? `${head} (${rest.join('; ')})` : head;
+}
+
 /**
  * Runs a local ensemble as one `zoolab server zoo.cfg` child per server, each with an IPC
  * channel so it stops when this process goes away however it ends; says who leads as it
@@ -113,7 +135,7 @@ export class EnsembleSupervisor {
       writeFileSync(c.member.configFile, zooCfgFor(this.opts.req, this.opts.members, c.member));
     }
     for (const c of this.children) this.spawn(c);
-    this.poller = every(this.opts.clock, this.opts.pollMs ?? 500, () => void this.poll());
+    this.poller = every(this.opts.clock, this.opts.pollMs ?? 1000, () => void this.poll());
   }
 
   get pids(): Map<number, number | undefined> {
@@ -171,26 +193,8 @@ export class EnsembleSupervisor {
     }
   }
 
-  /** "leader: server.2 (followers: server.1, server.3)", with whoever is not serving. */
   describe(): string {
-    const by = (mode: MemberMode) => this.children.filter((c) => c.mode === mode).map((c) => `server.${c.member.id}`);
-    const leaders = by('leader');
-    const rest = [
-      by('follower').length ? `followers: ${by('follower').join(', ')}` : '',
-      by('observer').length ? `observers: ${by('observer').join(', ')}` : '',
-      by('not serving').length ? `not serving: ${by('not serving').join(', ')}` : '',
-      by('down').length ? `down: ${by('down').join(', ')}` : '',
-    ].filter(Boolean);
-    const standalone = by('standalone');
-    const head =
-      leaders.length === 1
-        ? `leader: ${leaders[0]}`
-        : standalone.length
-          ? `standalone: ${standalone.join(', ')}`
-          : leaders.length === 0
-            ? 'no leader'
-            : `leaders?: ${leaders.join(', ')}`;
-    return rest.length ? `${head} (${rest.join('; ')})` : head;
+    return describeModes(this.children.map((c) => [c.member.id, c.mode]));
   }
 
   /** SIGTERM to every server, SIGKILL to those still up after `graceMs`; resolves when all are gone. */

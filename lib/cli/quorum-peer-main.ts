@@ -53,7 +53,14 @@ export async function startQuorumPeerMain(config: ServerConfig, opts: { plugins:
     election: container.isBound(ELECTION_FACTORY) ? container.get(ELECTION_FACTORY) : fastLeaderElection(),
     fourLetterWords: (p) => new FourLetterWords({ whitelist, contextFor: (s) => quorumFourLetterContext(p, s) }),
   });
-  await peer.start();
+  try {
+    await peer.start();
+  } catch (e) {
+    // An election or client port in use, a log that does not load: release what opened.
+    await peer.clientPort.close().catch(() => undefined);
+    await peer.zkDb.close().catch(() => undefined);
+    throw e;
+  }
   let stopping: Promise<void> | null = null;
   return { peer, container, stop: () => (stopping ??= peer.stop()) };
 }

@@ -160,6 +160,8 @@ export async function runQuorumServer(config: ServerConfig, ctx: CliContext, log
  */
 function stopWithParent(running: Stoppable): void {
   if (!process.send) return;
+  // The channel must not keep this process alive once the server has stopped.
+  process.channel?.unref();
   process.once('disconnect', () => {
     running.logger.info('parent process gone: shutting down');
     running.stop().then(

@@ -6,7 +6,7 @@ import { TcpPeerTransport, tcpPeerTransport, type TcpPeerTransportOptions } from
 
 export type { TcpTransportOptions, TcpPeerTransportOptions };
 export { TcpPeerTransport, tcpPeerTransport };
-export { TcpElectionChannel, DEFAULT_CNX_TIMEOUT_MS } from './peer-election-channel';
+export { TcpElectionChannel, DEFAULT_CNX_TIMEOUT_MS, type TcpElectionOptions } from './peer-election-channel';
 export { TcpQuorumConnection, connectQuorumTcp, listenQuorumTcp } from './peer-quorum-connection';
 
 /** Binds CLIENT_TRANSPORT to TCP (node:net, TCP_NODELAY). */

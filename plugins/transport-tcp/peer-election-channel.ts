@@ -317,7 +317,10 @@ export class TcpElectionChannel implements ElectionChannel {
       read();
     });
     s.once('close', () => {
-      if (link.socket === s) link.socket = null;
+      if (link.socket !== s) return;
+      link.socket = null;
+      // A message queued while this connection was closing still needs a connection.
+      this.scheduleRetry(link);
     });
     if (rest.length > 0) read();
   }

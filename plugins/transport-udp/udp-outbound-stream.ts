@@ -16,7 +16,7 @@ export interface RetransmitPolicy {
 export const DEFAULT_RETRANSMIT_POLICY: RetransmitPolicy = {
   initialRtoMs: 40,
   maxRtoMs: 2000,
-  collapseAfterRounds: 3,
+  collapseAfterRounds: 5,
   maxUnacked: 64,
 };
 

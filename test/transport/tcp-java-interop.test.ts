@@ -1,0 +1,140 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Container } from 'inversify';
+import { ZooKeeper } from '../../lib/client';
+import { CLOCK, systemClock } from '../../lib/core/clock';
+import { LOGGER, silentLogger } from '../../lib/core/logger';
+import { RANDOM, SeededRandom } from '../../lib/core/random';
+import { InProcessEnsemble } from '../../lib/quorum/ensemble';
+import { MemoryEpochStore, MemorySnapshotStore, MemoryTxnLog, storageMemoryModule } from '../../plugins/storage-memory';
+import { transportTcpModule, transportTcpPeerModule } from '../../plugins/transport-tcp';
+import { freePort } from '../support/free-port';
+
+const JARS = ['zookeeper.jar', 'zookeeper-jute.jar', 'slf4j-api.jar', 'slf4j-simple.jar', 'netty-all.jar', 'commons-cli.jar'].map((j) => `/usr/share/java/${j}`);
+const haveJava = JARS.every((j) => existsSync(j)) && spawnSync('java', ['-version']).status === 0;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function fourLetter(port: number, word: string): Promise<string> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1', () => s.end(word));
+    let out = '';
+    const t = setTimeout(() => s.destroy(), 2000);
+    s.on('data', (d) => (out += d));
+    s.on('close', () => (clearTimeout(t), resolve(out)));
+    s.on('error', () => undefined);
+  });
+}
+
+async function until(cond: () => Promise<boolean>, ms: number, what: string, diag: () => string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`${what} did not happen within ${ms} ms${diag()}`);
+    await sleep(100);
+  }
+}
+
+/**
+ * The TCP peer transport between zoolab and Apache ZooKeeper 3.8: Java's
+ * QuorumCnxManager accepts zoolab's election connections (both ways round the
+ * higher-sid rule), and Java's learner streams to a zoolab leader and back.
+ */
+(haveJava ? describe : describe.skip)('TcpPeerTransport with ZooKeeper 3.8 servers', () => {
+  let dir: string;
+  let java: { p: ChildProcess; log: () => string } | null = null;
+  let ensemble: InProcessEnsemble | null = null;
+  const ports = new Map<number, { q: number; e: number; c: number }>();
+  const clients: ZooKeeper[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'zoolab-tcp-java-'));
+    for (const id of [1, 2, 3]) ports.set(id, { q: await freePort(), e: await freePort(), c: await freePort() });
+  });
+  afterAll(async () => {
+    for (const c of clients) await c.close().catch(() => undefined);
+    await ensemble?.close();
+    await stopJava();
+    rmSync(dir, { recursive: true, force: true });
+  }, 30_000);
+
+  function startJava(): void {
+    const d = join(dir, 'java3');
+    mkdirSync(d, { recursive: true });
+    writeFileSync(join(d, 'myid'), '3\n');
+    const servers = [1, 2, 3].map((i) => `server.${i}=127.0.0.1:${ports.get(i)!.q}:${ports.get(i)!.e}`);
+    const cfg = ['tickTime=300', 'initLimit=10', 'syncLimit=5', `dataDir=${d}`, `clientPort=${ports.get(3)!.c}`, 'clientPortAddress=127.0.0.1', 'admin.enableServer=false', '4lw.commands.whitelist=*', ...servers];
+    writeFileSync(join(d, 'zoo.cfg'), cfg.join('\n'));
+    const p = spawn('java', ['-Dorg.slf4j.simpleLogger.defaultLogLevel=info', '-cp', JARS.join(':'), 'org.apache.zookeeper.server.quorum.QuorumPeerMain', join(d, 'zoo.cfg')], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let log = '';
+    p.stderr!.on('data', (b) => (log += b));
+    java = { p, log: () => log };
+  }
+
+  async function stopJava(): Promise<void> {
+    const j = java;
+    java = null;
+    if (j && j.p.exitCode === null) await new Promise((r) => (j.p.once('exit', r), j.p.kill('SIGKILL')));
+  }
+
+  const mode = async (id: number) => /Mode: (\w+)/.exec(await fourLetter(ports.get(id)!.c, 'srvr'))?.[1] ?? 'none';
+  const diag = () => `\n--- java ---\n${(java?.log() ?? '').split('\n').filter((l) => /WARN|ERROR|LEADING|FOLLOWING|LOOKING/.test(l)).slice(-20).join('\n')}`;
+  const client = async (id: number) => {
+    const zk = await ZooKeeper.connect(`127.0.0.1:${ports.get(id)!.c}`, { sessionTimeout: 10_000, connectTimeoutMs: 20_000 });
+    clients.push(zk);
+    return zk;
+  };
+
+  it('elects and replicates across zoolab and Java, with either side leading', async () => {
+    const world = new Container({ defaultScope: 'Singleton' });
+    world.bind(CLOCK).toConstantValue(systemClock);
+    world.bind(RANDOM).toConstantValue(new SeededRandom(3));
+    world.bind(LOGGER).toConstantValue(silentLogger);
+    world.load(transportTcpModule(), transportTcpPeerModule());
+    const stores = new Map<number, { txnLog: MemoryTxnLog; snapshots: MemorySnapshotStore; epochs: MemoryEpochStore }>();
+    ensemble = new InProcessEnsemble({
+      nodes: 3,
+      world,
+      storage: (id) => {
+        let s = stores.get(id);
+        if (!s) stores.set(id, (s = { txnLog: new MemoryTxnLog(), snapshots: new MemorySnapshotStore(), epochs: new MemoryEpochStore() }));
+        return [storageMemoryModule(s)];
+      },
+      config: { tickTime: 300, initLimit: 10, syncLimit: 5, fourLetterWordWhitelist: ['*'] },
+      ports: (id) => ({ quorumPort: ports.get(id)!.q, electionPort: ports.get(id)!.e, clientPort: ports.get(id)!.c }),
+    });
+
+    // Java (sid 3, the highest) first: it wins, and the zoolab peers follow it.
+    startJava();
+    await until(async () => java!.log().includes('LOOKING'), 60_000, 'Java looking', diag);
+    await ensemble.startNode(1);
+    await ensemble.startNode(2);
+    await until(async () => (await mode(3)) === 'leader' && (await mode(1)) === 'follower' && (await mode(2)) === 'follower', 60_000, 'Java 3 leading', diag);
+    const viaZoolab = await client(1);
+    await viaZoolab.create('/from-zoolab', Buffer.from('z'));
+    const viaJava = await client(3);
+    await viaJava.sync('/');
+    expect((await viaJava.getData('/from-zoolab')).data?.toString()).toBe('z');
+    await viaJava.close();
+
+    // The Java leader dies: the zoolab peers elect one of themselves over TCP.
+    await stopJava();
+    await until(async () => (await mode(2)) === 'leader' && (await mode(1)) === 'follower', 30_000, 'zoolab 2 leading', diag);
+    const viaLeader = await client(2);
+    await viaLeader.create('/while-java-down', Buffer.from('w'));
+
+    // Java comes back: it follows the zoolab leader (its higher sid connects to zoolab's
+    // election ports) and is synced over zoolab's quorum port.
+    startJava();
+    await until(async () => (await mode(3)) === 'follower', 60_000, 'Java 3 following zoolab 2', diag);
+    const again = await client(3);
+    await again.sync('/');
+    expect((await again.getData('/while-java-down')).data?.toString()).toBe('w');
+    await again.create('/from-java', Buffer.from('j'));
+    await viaZoolab.sync('/');
+    expect((await viaZoolab.getData('/from-java')).data?.toString()).toBe('j');
+  }, 150_000);
+});

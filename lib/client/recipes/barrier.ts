@@ -2,9 +2,9 @@ import { filter, firstValueFrom } from 'rxjs';
 import { validatePath } from '../../data/path-utils';
 import { Code } from '../../protocol/keeper-exception';
 import { CreateMode, EventType } from '../../protocol/zoo-defs';
-import { IllegalArgumentError, type ClientKeeperException } from '../errors';
+import { IllegalArgumentError, createKeeperException, type ClientKeeperException } from '../errors';
 import type { ZooKeeper } from '../zookeeper';
-import { ensurePath, waitForDeletion } from './sequential-nodes';
+import { ensurePath, untilConnected, waitForDeletion } from './sequential-nodes';
 
 function ignore(code: number) {
   return (e: unknown) => {
@@ -35,9 +35,20 @@ export class Barrier {
     await this.zk.delete(this.path).catch(ignore(Code.NONODE));
   }
 
-  /** Resolves once the barrier is down (at once if it is not up). */
-  waitOnBarrier(): Promise<void> {
-    return waitForDeletion(this.zk, this.path);
+  /**
+   * Resolves once the barrier is down (at once if it is not up). Waits across a lost
+   * connection; rejects with SessionExpired if the session ends first.
+   */
+  async waitOnBarrier(): Promise<void> {
+    for (;;) {
+      try {
+        if (await waitForDeletion(this.zk, this.path)) return;
+        throw createKeeperException(Code.SESSIONEXPIRED, this.path);
+      } catch (e) {
+        if ((e as ClientKeeperException).code !== Code.CONNECTIONLOSS) throw e;
+        if (!(await untilConnected(this.zk))) throw createKeeperException(Code.SESSIONEXPIRED, this.path);
+      }
+    }
   }
 }
 
@@ -47,6 +58,10 @@ export class Barrier {
  * ephemeral node per participant; the last to arrive creates "ready", which every waiter
  * watches. Leaving follows the recipe: the lowest node waits for the highest, everyone
  * else deletes its node and waits for the lowest.
+ *
+ * A lost connection fails enter/leave with ConnectionLoss (call again: entering finds its
+ * node, leaving carries on). If the session ends, this participant's node goes with it and
+ * a waiting enter/leave rejects with SessionExpired — it is never let through.
  */
 export class DoubleBarrier {
   private static readonly READY = 'ready';
@@ -67,11 +82,18 @@ export class DoubleBarrier {
     await ensurePath(this.zk, this.path);
     const readyPath = `${this.path}/${DoubleBarrier.READY}`;
     const ready = await this.zk.exists(readyPath, { watch: true });
-    await this.zk.create(`${this.path}/${this.name}`, null, { mode: CreateMode.EPHEMERAL });
+    const mine = `${this.path}/${this.name}`;
+    try {
+      await this.zk.create(mine, null, { mode: CreateMode.EPHEMERAL });
+    } catch (e) {
+      // Ours already when this is a retry after a lost connection; anyone else's is a clash.
+      if ((e as ClientKeeperException).code !== Code.NODEEXISTS || (await this.zk.exists(mine))?.ephemeralOwner !== this.zk.sessionId) throw e;
+    }
     if (ready.stat !== null) return;
     const here = (await this.zk.getChildren(this.path)).filter((c) => c !== DoubleBarrier.READY);
     if (here.length < this.size) {
-      await firstValueFrom(ready.watch.pipe(filter((e) => e.type === EventType.NodeCreated)), { defaultValue: null });
+      const created = await firstValueFrom(ready.watch.pipe(filter((e) => e.type === EventType.NodeCreated)), { defaultValue: null });
+      if (created === null) throw createKeeperException(Code.SESSIONEXPIRED, readyPath); // the session ended while waiting
     } else {
       await this.zk.create(readyPath).catch(ignore(Code.NODEEXISTS));
     }

@@ -3,18 +3,24 @@ import { validatePath } from '../../data/path-utils';
 import { Code } from '../../protocol/keeper-exception';
 import { hex } from '../client-cnxn';
 import { IllegalArgumentError, type ClientKeeperException } from '../errors';
-import { States } from '../states';
+import { isAlive } from '../states';
 import type { ZooKeeper } from '../zookeeper';
-import { createOwnNode, sortBySequence, waitForDeletion } from './sequential-nodes';
+import { connectionStates, type ConnectionStateChange } from './connection-state';
+import { createOwnNode, deleteGuaranteed, sortBySequence, waitForDeletion } from './sequential-nodes';
 
 let instances = 0;
+
+/** LATENT before start(), STARTED while taking part, CLOSED after close(), LOST when the session ended under it. */
+export type LeaderLatchState = 'LATENT' | 'STARTED' | 'CLOSED' | 'LOST';
 
 /**
  * Leader election by latch (Curator's LeaderLatch): every participant holds an ephemeral
  * sequential node under the latch path; the lowest is the leader; the others watch only
- * their predecessor. Leadership is given up while the connection is down (another client
- * may take over if the session expires), re-checked on reconnect, and lost for good when
- * the session ends.
+ * their predecessor. Connection loss gives leadership up at once (the session may expire
+ * unseen and another participant take over); a reconnect re-checks — and if the node was
+ * given up (a suspension as long as the session timeout) deletes it and queues anew. The
+ * session's end loses the latch for good: isLeader$ emits false and completes, and state
+ * is LOST.
  *
  *     const latch = new LeaderLatch(zk, '/election/app', 'node-1');
  *     latch.isLeader$.subscribe((leader) => …);
@@ -25,8 +31,9 @@ export class LeaderLatch {
   private node: string | null = null;
   private generation = 0;
   private stateSub: Subscription | null = null;
-  private readonly prefix: string;
-  private closed = false;
+  private prefix = '';
+  private readonly instance = ++instances;
+  private current: LeaderLatchState = 'LATENT';
 
   constructor(
     private readonly zk: ZooKeeper,
@@ -35,10 +42,13 @@ export class LeaderLatch {
     readonly id = '',
   ) {
     validatePath(path);
-    this.prefix = `latch-${hex(zk.sessionId)}-${++instances}-`;
   }
 
-  /** Whether this participant leads, now and on every change. */
+  get state(): LeaderLatchState {
+    return this.current;
+  }
+
+  /** Whether this participant leads, now and on every change; completes when the latch ends. */
   get isLeader$(): Observable<boolean> {
     return this.leader.asObservable();
   }
@@ -48,16 +58,14 @@ export class LeaderLatch {
   }
 
   async start(): Promise<void> {
-    if (this.node || this.closed) throw new IllegalArgumentError('LeaderLatch can be started once');
+    if (this.current !== 'LATENT') throw new IllegalArgumentError('LeaderLatch can be started once');
+    this.current = 'STARTED';
+    this.prefix = `latch-${hex(this.zk.sessionId)}-${this.instance}-`;
     this.node = await createOwnNode(this.zk, this.path, this.prefix, Buffer.from(this.id));
-    this.stateSub = this.zk.state$.subscribe((s) => {
-      if (s === States.CONNECTED) void this.check();
-      else if (s === States.CLOSED || s === States.AUTH_FAILED) this.stop();
-      else this.setLeader(false);
-    });
+    this.stateSub = connectionStates(this.zk).subscribe((c) => this.onConnectionState(c));
   }
 
-  /** Resolves when this participant becomes leader (rejects if the latch closes first). */
+  /** Resolves when this participant becomes leader (rejects if the latch ends first). */
   async awaitLeadership(): Promise<void> {
     await firstValueFrom(this.leader.pipe(filter(Boolean)));
   }
@@ -74,22 +82,59 @@ export class LeaderLatch {
     return null;
   }
 
-  /** Leaves the election (deleting this participant's node) and completes isLeader$. */
+  /** Leaves the election (deleting this participant's node, across a lost connection too) and completes isLeader$. */
   async close(): Promise<void> {
     const node = this.node;
-    this.stop();
-    if (!node) return;
-    try {
-      await this.zk.delete(`${this.path}/${node}`);
-    } catch (e) {
-      const code = (e as ClientKeeperException).code;
-      if (code !== Code.NONODE && code !== Code.SESSIONEXPIRED) throw e;
+    this.stop('CLOSED');
+    if (node) await deleteGuaranteed(this.zk, `${this.path}/${node}`);
+  }
+
+  private onConnectionState(c: ConnectionStateChange): void {
+    if (this.current !== 'STARTED') return;
+    switch (c.state) {
+      case 'CONNECTED':
+        void this.check();
+        break;
+      case 'RECONNECTED':
+        void this.reset();
+        break;
+      case 'LOST':
+        if (c.reason === 'timeout') {
+          // Assume the server expired us: our node is no claim any more.
+          this.generation++;
+          this.setLeader(false);
+          const stale = this.node;
+          this.node = null;
+          if (stale) void deleteGuaranteed(this.zk, `${this.path}/${stale}`).catch(() => undefined);
+        } else {
+          this.stop('LOST');
+        }
+        break;
+      default: // SUSPENDED, READ_ONLY
+        this.generation++;
+        this.setLeader(false);
     }
   }
 
-  private stop(): void {
-    if (this.closed) return;
-    this.closed = true;
+  /** After a reconnect: queue anew if our node was given up or removed, then look. */
+  private async reset(): Promise<void> {
+    const gen = ++this.generation;
+    try {
+      if (this.node && !(await this.zk.exists(`${this.path}/${this.node}`))) this.node = null;
+      if (!this.node) {
+        const node = await createOwnNode(this.zk, this.path, this.prefix, Buffer.from(this.id));
+        if (this.current !== 'STARTED') return void deleteGuaranteed(this.zk, `${this.path}/${node}`).catch(() => undefined);
+        this.node = node;
+      }
+      if (gen === this.generation) await this.check();
+    } catch {
+      // Lost again: the next reconnect resets again.
+    }
+  }
+
+  private stop(state: 'CLOSED' | 'LOST'): void {
+    if (this.current === 'CLOSED' || this.current === 'LOST') return;
+    this.current = state;
     this.generation++;
     this.node = null;
     this.stateSub?.unsubscribe();
@@ -108,10 +153,18 @@ export class LeaderLatch {
     try {
       while (gen === this.generation && this.node) {
         const children = sortBySequence(await this.zk.getChildren(this.path));
-        if (gen !== this.generation) return;
+        if (gen !== this.generation || !this.node) return;
         const i = children.indexOf(this.node);
-        if (i < 0) return this.stop(); // our node is gone: the session is over
-        if (i === 0) return this.setLeader(true);
+        if (i < 0) return void this.reset(); // removed by someone else: queue anew
+        if (i === 0) {
+          this.setLeader(true);
+          // Watch our own node too: removed behind our back, we are no longer the leader.
+          const mine = `${this.path}/${this.node}`;
+          await waitForDeletion(this.zk, mine);
+          if (gen !== this.generation || !this.node || !isAlive(this.zk.state)) return;
+          this.setLeader(false);
+          return void this.reset();
+        }
         this.setLeader(false);
         await waitForDeletion(this.zk, `${this.path}/${children[i - 1]}`);
       }

@@ -1,108 +1,66 @@
-import { after } from '../../core/clock';
-import { validatePath } from '../../data/path-utils';
-import { Code } from '../../protocol/keeper-exception';
-import { hex } from '../client-cnxn';
-import { IllegalArgumentError, createKeeperException, type ClientKeeperException } from '../errors';
+import type { Observable } from 'rxjs';
 import type { ZooKeeper } from '../zookeeper';
-import { createOwnNode, sortBySequence, waitForDeletion } from './sequential-nodes';
+import { LockInternals, lowestHolds, type AcquireOptions, type LockEvent, type LockOptions } from './lock-internals';
 
-let instances = 0;
+/** What a caller holds of any lock recipe (a mutex, or one side of a read/write lock). */
+export class LockHandle {
+  constructor(protected readonly internals: LockInternals) {}
 
-/**
- * A distributed mutex, ZooKeeper's lock recipe: each contender creates an ephemeral
- * sequential node under the lock path; the lowest sequence holds the lock; every other
- * contender watches only the node just before its own, so a release wakes one waiter, not
- * the herd. Not reentrant. The session's end releases the lock (the node is ephemeral).
- *
- *     const lock = new Lock(zk, '/locks/orders');
- *     await lock.acquire();
- *     try { … } finally { await lock.release(); }
- */
-export class Lock {
-  private node: string | null = null;
-  private held = false;
-  /** Names this contender's node, so it can find it again after a lost create reply. */
-  private readonly prefix: string;
-
-  constructor(
-    private readonly zk: ZooKeeper,
-    readonly path: string,
-  ) {
-    validatePath(path);
-    this.prefix = `lock-${hex(zk.sessionId)}-${++instances}-`;
+  get path(): string {
+    return this.internals.path;
   }
 
   get isHeld(): boolean {
-    return this.held;
+    return this.internals.isHeld;
+  }
+
+  /** Held, but the connection is down: pause work that must not overlap another holder's. */
+  get isSuspended(): boolean {
+    return this.internals.isSuspended;
   }
 
   /** The full path of this contender's node while it holds or waits for the lock. */
   get nodePath(): string | null {
-    return this.node && `${this.path}/${this.node}`;
+    return this.internals.nodePath;
+  }
+
+  /** acquired, suspended, reconnected, lost (with why), released. */
+  get events$(): Observable<LockEvent> {
+    return this.internals.events$;
   }
 
   /**
    * Waits for the lock. With a timeout, resolves false (and withdraws) if it is not held in
-   * time; without one, resolves true once held.
+   * time; without one, resolves true once held. Rejects (withdrawing) when the signal
+   * aborts or the session ends.
    */
-  async acquire(opts: { timeoutMs?: number } = {}): Promise<boolean> {
-    if (this.node) throw new IllegalArgumentError(`lock ${this.path} is already held or being acquired by this Lock`);
-    this.node = await createOwnNode(this.zk, this.path, this.prefix);
-    let timedOut = false;
-    let wake = () => {};
-    const timeout = new Promise<void>((resolve) => (wake = resolve));
-    const timer =
-      opts.timeoutMs === undefined
-        ? null
-        : after(this.zk.clock, opts.timeoutMs, () => {
-            timedOut = true;
-            wake();
-          });
-    try {
-      for (;;) {
-        try {
-          const children = sortBySequence(await this.zk.getChildren(this.path));
-          const i = children.indexOf(this.node);
-          if (i < 0) throw createKeeperException(Code.NONODE, `${this.path}/${this.node}`); // the session ended
-          if (i === 0) {
-            this.held = true;
-            return true;
-          }
-          const gone = waitForDeletion(this.zk, `${this.path}/${children[i - 1]}`);
-          await (timer ? Promise.race([gone, timeout]) : gone);
-        } catch (e) {
-          // A lost connection keeps the session and our node: look again once reconnected.
-          if ((e as ClientKeeperException).code !== Code.CONNECTIONLOSS) throw e;
-          await (timer ? Promise.race([this.zk.waitForConnected(), timeout]) : this.zk.waitForConnected());
-        }
-        if (timedOut) {
-          await this.withdraw();
-          return false;
-        }
-      }
-    } catch (e) {
-      await this.withdraw().catch(() => undefined);
-      throw e;
-    } finally {
-      timer?.unsubscribe();
-    }
+  acquire(opts: AcquireOptions = {}): Promise<boolean> {
+    return this.internals.acquire(opts);
   }
 
-  /** Gives the lock up (or stops waiting for it). */
-  async release(): Promise<void> {
-    if (!this.node) return;
-    await this.withdraw();
+  /** Gives the lock up (or stops waiting for it); the delete survives a lost connection. */
+  release(): Promise<void> {
+    return this.internals.release();
   }
+}
 
-  private async withdraw(): Promise<void> {
-    const node = this.node;
-    this.node = null;
-    this.held = false;
-    if (!node) return;
-    try {
-      await this.zk.delete(`${this.path}/${node}`);
-    } catch (e) {
-      if ((e as ClientKeeperException).code !== Code.NONODE) throw e;
-    }
+/**
+ * A distributed mutex (ZooKeeper's lock recipe, Curator's InterProcessMutex without
+ * reentrancy): each contender creates an ephemeral sequential node under the lock path;
+ * the lowest sequence holds the lock; every other contender watches only the node just
+ * before its own, so a release wakes one waiter, not the herd.
+ *
+ * Connection loss while holding is reported ('suspended') and the lock is kept; the
+ * session's expiry — or a suspension lasting the whole session timeout — loses it:
+ * isHeld turns false and 'lost' is reported, so work under the lock must stop there.
+ *
+ *     const lock = new Lock(zk, '/locks/orders');
+ *     lock.events$.subscribe((e) => e.type === 'lost' && abortWork());
+ *     await lock.acquire();
+ *     try { … } finally { await lock.release(); }
+ */
+export class Lock extends LockHandle {
+  constructor(zk: ZooKeeper, path: string, opts: Omit<LockOptions, 'data'> = {}) {
+    super(new LockInternals(zk, path, 'lock', lowestHolds, opts));
   }
 }

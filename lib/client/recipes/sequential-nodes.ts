@@ -1,7 +1,9 @@
-import { firstValueFrom } from 'rxjs';
+import { filter, firstValueFrom } from 'rxjs';
+import { after } from '../../core/clock';
 import { Code } from '../../protocol/keeper-exception';
 import { CreateMode, EventType } from '../../protocol/zoo-defs';
-import type { ClientKeeperException } from '../errors';
+import { createKeeperException, type ClientKeeperException } from '../errors';
+import { States, isAlive } from '../states';
 import { nodeEvents } from '../watch-stream';
 import type { ZooKeeper } from '../zookeeper';
 
@@ -35,33 +37,76 @@ export async function ensurePath(zk: ZooKeeper, path: string): Promise<void> {
  * second one.
  */
 export async function createOwnNode(zk: ZooKeeper, dir: string, prefix: string, data: Buffer | null = null): Promise<string> {
+  let maybeCreated = false;
   for (;;) {
     try {
+      if (maybeCreated) {
+        const mine = (await zk.getChildren(dir)).find((c) => c.startsWith(prefix));
+        if (mine) return mine;
+        maybeCreated = false;
+      }
       const path = await zk.create(`${dir}/${prefix}`, data, { mode: CreateMode.EPHEMERAL_SEQUENTIAL });
       return path.substring(dir.length + 1);
     } catch (e) {
       const code = (e as ClientKeeperException).code;
       if (code === Code.NONODE) {
+        maybeCreated = false; // the directory is missing, so our node cannot be there
         await ensurePath(zk, dir);
         continue;
       }
       if (code !== Code.CONNECTIONLOSS) throw e;
-      await zk.waitForConnected();
-      const mine = (await zk.getChildren(dir)).find((c) => c.startsWith(prefix));
-      if (mine) return mine;
+      maybeCreated = true;
+      if (!(await untilConnected(zk))) throw createKeeperException(Code.SESSIONEXPIRED);
     }
   }
 }
 
 /**
  * Resolves when `path` is gone: an exists watch, so a node deleted before the watch was set
- * is seen at once. Only this one node is watched — no herd when others come and go.
+ * is seen at once. Only this one node is watched — no herd when others come and go. True
+ * when the node is gone; false when the session ended first (the caller's next request
+ * says how). A lost connection rejects only if it fails the exists call itself.
  */
-export async function waitForDeletion(zk: ZooKeeper, path: string): Promise<void> {
-  const { stat, watch } = await zk.exists(path, { watch: true });
-  if (stat === null) return;
-  // null: the session ended first; the caller's next request will say how.
-  const e = await firstValueFrom(watch.pipe(nodeEvents()), { defaultValue: null });
-  if (e === null || e.type === EventType.NodeDeleted) return;
-  return waitForDeletion(zk, path); // changed, not deleted: watch again
+export async function waitForDeletion(zk: ZooKeeper, path: string): Promise<boolean> {
+  for (;;) {
+    const { stat, watch } = await zk.exists(path, { watch: true });
+    if (stat === null) return true;
+    const e = await firstValueFrom(watch.pipe(nodeEvents()), { defaultValue: null });
+    if (e === null) return false;
+    if (e.type === EventType.NodeDeleted) return true;
+    // changed, not deleted: watch again
+  }
+}
+
+const RETRY_PAUSE_MS = 20;
+
+/**
+ * Resolves true once the client can write again (read-write connection), false if the
+ * session ends first. No timeout of its own: the session timeout bounds it.
+ */
+export async function untilConnected(zk: ZooKeeper): Promise<boolean> {
+  // Called after a ConnectionLoss. Still CONNECTED means the client saw the loss before
+  // its state changed, or it is closing (requests then fail at once, and the state stays
+  // CONNECTED until the server confirms): pause, or a retry loop would spin in microtasks.
+  if (zk.state === States.CONNECTED) await new Promise<void>((resolve) => after(zk.clock, RETRY_PAUSE_MS, resolve));
+  const s = await firstValueFrom(zk.state$.pipe(filter((st) => st === States.CONNECTED || !isAlive(st))));
+  return s === States.CONNECTED;
+}
+
+/**
+ * Curator's guaranteed delete: keeps trying across lost connections until the node is gone
+ * or the session is (an ephemeral node then goes with it). Rejects only on other errors.
+ */
+export async function deleteGuaranteed(zk: ZooKeeper, path: string): Promise<void> {
+  for (;;) {
+    try {
+      await zk.delete(path);
+      return;
+    } catch (e) {
+      const code = (e as ClientKeeperException).code;
+      if (code === Code.NONODE || code === Code.SESSIONEXPIRED) return;
+      if (code !== Code.CONNECTIONLOSS) throw e;
+      if (!(await untilConnected(zk))) return;
+    }
+  }
 }

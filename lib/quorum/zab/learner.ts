@@ -42,7 +42,13 @@ export abstract class Learner {
     return this.self.logger;
   }
 
-  /** Learner.connectToLeader: a few tries within initLimit ticks. */
+  /**
+   * Learner.connectToLeader, retrying for the whole initLimit budget. Java stops after 5
+   * tries, but its leader binds the quorum port before loading its database, so the
+   * kernel queues a follower's connect meanwhile; zoolab's leader binds after loadData
+   * (a snapshot of a large tree takes a second or more), and giving up after 500 ms sent
+   * followers back to election until the leader's initLimit expired, over and over.
+   */
   protected async connectToLeader(leaderId: number): Promise<void> {
     const address = this.self.quorumAddressOf(leaderId);
     if (!address) throw new Error(`Couldn't find the leader with id = ${leaderId}`);
@@ -57,8 +63,8 @@ export abstract class Learner {
         if (this.closed) this.channel.close();
         return;
       } catch (err) {
-        if (tries >= 4 || this.closed) throw err;
-        this.log.warn({ err: (err as Error).message, tries }, 'Unexpected exception connecting to the leader');
+        if (this.closed) throw err;
+        if (tries % 10 === 0) this.log.warn({ err: (err as Error).message, tries }, 'Unexpected exception connecting to the leader');
         await this.self.sleep(LEADER_CONNECT_DELAY_MS);
       }
     }

@@ -29,8 +29,10 @@ export interface BenchOptions {
   warmupSec: number;
   /** Unmeasured load right after a target starts (the JVM's JIT needs ~15 s; both get it). */
   targetWarmupSec: number;
-  /** Servers per ensemble: 1 only until the ensemble exists. */
+  /** Servers per target: 1 (standalone), or 3 / 5 for the ensemble rows (benchmarks/ensemble-suite.ts). */
   ensemble: number;
+  /** Ensemble rows: cold-start elections and failovers per side. */
+  repeats: number;
   server: ServerSettings;
   keys: number;
   distribution: KeyDistribution;
@@ -59,6 +61,10 @@ export class BenchOptionError extends Error {
 
 export const QUICK_WORKLOADS: WorkloadName[] = ['create', 'setData', 'getData', 'getChildren', 'mixed-90-10', 'multi-10', 'watch-fanout'];
 
+/** The throughput rows of an ensemble run: writes through every member, reads spread over them. */
+export const ENSEMBLE_WORKLOADS: WorkloadName[] = ['create', 'setData', 'getData'];
+export const ENSEMBLE_SIZES = [3, 5] as const;
+
 export function defaultBenchOptions(zoolabBin: string, quick = false): BenchOptions {
   return {
     targets: ['zoolab', 'zookeeper'],
@@ -73,6 +79,7 @@ export function defaultBenchOptions(zoolabBin: string, quick = false): BenchOpti
     warmupSec: quick ? 2 : 5,
     targetWarmupSec: 15,
     ensemble: 1,
+    repeats: quick ? 3 : 5,
     server: { ...DEFAULT_SERVER_SETTINGS, extra: {} },
     keys: 10000,
     distribution: 'uniform',
@@ -104,6 +111,7 @@ export interface RawBenchFlags {
   warmup?: string;
   targetWarmup?: string;
   ensemble?: string;
+  repeats?: string;
   tickTime?: string;
   fsync?: boolean;
   snapCount?: string;
@@ -181,10 +189,11 @@ export function benchOptionsFrom(flags: RawBenchFlags, zoolabBin: string): Bench
   if (flags.targetWarmup !== undefined) o.targetWarmupSec = seconds('--target-warmup', flags.targetWarmup, 0);
   if (flags.ensemble !== undefined) {
     o.ensemble = int('--ensemble', flags.ensemble, 1, 9);
-    if (o.ensemble !== 1) {
-      throw new BenchOptionError(`--ensemble ${o.ensemble}: ensembles are pending (zoolab runs standalone only for now); use --ensemble 1`);
+    if (o.ensemble !== 1 && !(ENSEMBLE_SIZES as readonly number[]).includes(o.ensemble)) {
+      throw new BenchOptionError(`--ensemble ${o.ensemble}: the suite runs 1 (standalone) or an ensemble of ${ENSEMBLE_SIZES.join(' or ')}`);
     }
   }
+  if (flags.repeats !== undefined) o.repeats = int('--repeats', flags.repeats, 1, 100);
   if (flags.tickTime !== undefined) o.server.tickTime = int('--tick-time', flags.tickTime, 1, 600000);
   if (flags.fsync !== undefined) o.server.forceSync = flags.fsync;
   if (flags.snapCount !== undefined) o.server.snapCount = int('--snap-count', flags.snapCount, 2);
@@ -212,5 +221,17 @@ export function benchOptionsFrom(flags: RawBenchFlags, zoolabBin: string): Bench
   if (flags.profile !== undefined) o.profile = flags.profile;
   if (flags.progress !== undefined) o.progress = flags.progress;
   if (o.profile && !o.targets.includes('zoolab')) throw new BenchOptionError('--profile profiles the zoolab server: include zoolab in --targets');
+  if (o.ensemble > 1) checkEnsembleOptions(o, flags);
   return o;
+}
+
+/** An ensemble run starts its own members, on files, and drives pipelined workloads only. */
+function checkEnsembleOptions(o: BenchOptions, flags: RawBenchFlags): void {
+  const e = `--ensemble ${o.ensemble}`;
+  if (o.external.length > 0) throw new BenchOptionError(`${e}: the suite starts the ensembles itself; --target host:port measures one server (use --ensemble 1)`);
+  if (o.profile) throw new BenchOptionError(`${e}: --profile profiles a standalone zoolab; run it with --ensemble 1`);
+  if (o.server.storage === 'memory') throw new BenchOptionError(`${e}: ensemble members keep their txn log in files (as ZooKeeper's do); --storage memory is for --ensemble 1`);
+  if (flags.workloads === undefined) o.workloads = [...ENSEMBLE_WORKLOADS];
+  const other = o.workloads.filter((w) => workloadDef(w).driver !== 'pipelined');
+  if (other.length > 0) throw new BenchOptionError(`${e}: ${other.join(', ')} cannot be spread over an ensemble's members; pick pipelined workloads (default ${ENSEMBLE_WORKLOADS.join(',')})`);
 }

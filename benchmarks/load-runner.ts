@@ -13,6 +13,8 @@ import type { WorkloadDef } from './workloads';
 export interface LoadPlan {
   host: string;
   port: number;
+  /** An ensemble's members: pipelined sessions are spread over them, round robin. */
+  servers?: Array<{ host: string; port: number }>;
   workload: WorkloadDef;
   workers: number;
   /** Total sessions (pipelined), churn slots, or fan-out watchers — over all workers. */
@@ -67,6 +69,8 @@ export async function runLoad(plan: LoadPlan, observer: LoadObserver): Promise<L
         index: i,
         host: plan.host,
         port: plan.port,
+        servers: plan.servers,
+        firstSession: shares.slice(0, i).reduce((a, b) => a + b, 0),
         workload: plan.workload.name,
         driver: plan.workload.driver,
         sessions: shares[i],

@@ -33,6 +33,8 @@ const HEADER = 12; // length prefix + xid + type
 export class LoadSession {
   onReply: ReplyHandler = () => undefined;
   onEvent: EventHandler = () => undefined;
+  /** Called once when the connection fails or the server closes it (not after close()). */
+  onFailure: (e: Error) => void = () => undefined;
   /** Set when the connection fails or closes unexpectedly. */
   failure: Error | null = null;
   closed = false;
@@ -252,6 +254,7 @@ export class LoadSession {
   private fail(e: Error): void {
     if (this.failure || this.closed) return;
     this.failure = e;
+    this.onFailure(e);
   }
 
   private startPing(): void {

@@ -20,13 +20,24 @@ let sessions: LoadSession[] = [];
 let writer: LoadSession | null = null;
 let fanout: FanoutWorker | null = null;
 
+/** Where session k of this worker connects: round robin over an ensemble's members. */
+function addressOf(i: WorkerInit, k: number): { host: string; port: number } {
+  const servers = i.servers && i.servers.length > 0 ? i.servers : [{ host: i.host, port: i.port }];
+  return servers[((i.firstSession ?? 0) + k) % servers.length];
+}
+
 /** Opens n sessions, a batch at a time (a burst of thousands of SYNs overflows the accept backlog). */
 async function openSessions(i: WorkerInit, n: number): Promise<LoadSession[]> {
   const out: LoadSession[] = [];
   for (let k = 0; k < n; k += 64) {
     const batch = Math.min(64, n - k);
     out.push(
-      ...(await Promise.all(Array.from({ length: batch }, () => LoadSession.connect(i.host, i.port, { sessionTimeoutMs: i.sessionTimeoutMs })))),
+      ...(await Promise.all(
+        Array.from({ length: batch }, (_, b) => {
+          const a = addressOf(i, k + b);
+          return LoadSession.connect(a.host, a.port, { sessionTimeoutMs: i.sessionTimeoutMs });
+        }),
+      )),
     );
   }
   return out;

@@ -21,6 +21,7 @@ export function planFor(o: BenchOptions, target: Target, w: WorkloadDef, overrid
   return {
     host: target.host,
     port: target.port,
+    servers: target.servers ? [...target.servers] : undefined,
     workload: w,
     workers: o.workers,
     sessions: w.driver === 'fanout' ? o.fanoutWatchers : o.sessions,
@@ -65,11 +66,12 @@ export async function measureWorkload(o: BenchOptions, target: Target, name: Wor
       progress: (phase, done, ms) => bar.update(phase, done, ms),
       window: (edge) => {
         if (target.pid === null) return;
+        const cpu = target.cpuMs ? target.cpuMs() : processCpuMs(target.pid);
         if (edge === 'start') {
-          cpu0 = processCpuMs(target.pid);
+          cpu0 = cpu;
           t0 = performance.now();
         } else {
-          cpu1 = processCpuMs(target.pid);
+          cpu1 = cpu;
           t1 = performance.now();
         }
       },

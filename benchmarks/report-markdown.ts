@@ -5,7 +5,7 @@ import type { SuiteMeta } from './suite-meta';
 
 /** The Markdown report: setup stated in full, every run, the verdicts, the plots. */
 
-function mdTable(headers: string[], rows: string[][]): string {
+export function mdTable(headers: string[], rows: string[][]): string {
   const esc = (c: string): string => c.replace(/\|/g, '\\|');
   return [`| ${headers.map(esc).join(' | ')} |`, `|${headers.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
 }
@@ -84,12 +84,14 @@ export function markdownReport(x: MarkdownInput): string {
   }
   out.push('Both started servers: ' + Object.entries(m.server).map(([k, v]) => `${k}=${v}`).join(', '));
   out.push('');
-  out.push('## Pending the ensemble');
-  out.push('');
-  out.push('These rows need a replicated ensemble, which zoolab does not run yet; they have no numbers, by design:');
-  out.push('');
-  out.push(mdTable(['measure', 'ensemble', 'status'], m.pending.map((p) => [p.measure, p.ensemble, 'pending ensemble'])));
-  out.push('');
+  if (m.pending.length > 0) {
+    out.push('## Ensemble rows');
+    out.push('');
+    out.push('This run measured standalone servers. The ensemble rows are made by their own command (both sides as 3 or 5 processes):');
+    out.push('');
+    out.push(mdTable(['measure', 'ensemble', 'run with'], m.pending.map((p) => [p.measure, p.ensemble, `\`${p.command}\``])));
+    out.push('');
+  }
   if (x.profile) {
     out.push(`## Where zoolab spends its time (${x.profileWorkload})`);
     out.push('');

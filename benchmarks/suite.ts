@@ -4,11 +4,12 @@ import { join, resolve } from 'node:path';
 import type { BenchOptions, StartedTarget } from './bench-options';
 import { compareRuns, worstRow, type ComparisonRow, type RunRecord } from './compare';
 import { formatProfileSummary, summarizeCpuProfile, type ProfileSummary } from './cpu-profile-summary';
+import { ensembleSuiteBody, type EnsembleResult } from './ensemble-suite';
 import { countSnapshots, failedRecord, measureWorkload, prepareTarget } from './measure-target';
 import { progressFactory, type ProgressFactory } from './progress';
 import { markdownReport } from './report-markdown';
 import { consoleReport } from './report-table';
-import { suiteMeta, type SuiteMeta } from './suite-meta';
+import { ENSEMBLE_COMMAND, suiteMeta, type SuiteMeta } from './suite-meta';
 import { latencyCdf, throughputChart } from './svg-plots';
 import { externalTarget } from './targets/external-target';
 import type { Target } from './targets/target';
@@ -32,6 +33,8 @@ export interface SuiteResult {
   files: string[];
   /** The console report (also printed). */
   text: string;
+  /** An ensemble run's election and failover times (--ensemble 3|5). */
+  ensemble?: EnsembleResult;
 }
 
 export interface SuiteIO {
@@ -153,6 +156,7 @@ async function suiteBody(o: BenchOptions, io: SuiteIO): Promise<SuiteResult> {
   const startedAt = new Date();
   const outDir = resolve(o.outDir ?? join(process.cwd(), 'results', stamp(startedAt)));
   const meta = suiteMeta(o, startedAt, io.command ?? 'zoolab bench');
+  if (o.ensemble > 1) return ensembleSuiteBody(o, io, progress, meta, outDir);
   const runs: RunRecord[] = [];
 
   // Profiling zoolab alone on one workload: profile that run itself rather than a second one.
@@ -190,10 +194,10 @@ async function suiteBody(o: BenchOptions, io: SuiteIO): Promise<SuiteResult> {
   meta.finishedAt = new Date().toISOString();
   meta.machine.loadAverageAtEnd = loadavg()[0].toFixed(2);
 
-  const pending = `Pending the ensemble (no numbers, by design): ${meta.pending.map((p) => p.measure).join('; ')}.`;
+  const pending = meta.pending.length > 0 ? `Ensemble rows (not in a standalone run): ${meta.pending.map((p) => p.measure).join('; ')} — run ${ENSEMBLE_COMMAND}.` : '';
   const text =
     consoleReport(runs, comparison) +
-    `\n\n${pending}` +
+    (pending ? `\n\n${pending}` : '') +
     (profile ? `\n\nzoolab under ${profileWorkload}:\n${formatProfileSummary(profile)}` : '');
   const files = writeResults(outDir, { meta, runs, comparison, profile, profileWorkload, profileRun });
   io.print(`${text}\n\nResults in ${outDir}/: report.md, results.json, ${files.filter((f) => f.endsWith('.svg')).length} SVG plots\n`);

@@ -8,6 +8,10 @@ export interface WorkerInit {
   index: number;
   host: string;
   port: number;
+  /** An ensemble's members: session k of this worker opens on servers[(firstSession + k) % n]. */
+  servers?: Array<{ host: string; port: number }>;
+  /** This worker's first session's index over all workers (spreads sessions over servers). */
+  firstSession?: number;
   workload: WorkloadName;
   driver: WorkloadDriver;
   /** This worker's sessions: pipelined sessions, churn slots, or fan-out watchers. */

@@ -12,6 +12,10 @@ export interface Target {
   readonly port: number;
   /** The server's pid when the suite started it (for its CPU time); null otherwise. */
   readonly pid: number | null;
+  /** An ensemble's client addresses: sessions are spread over them (host:port is the first). */
+  readonly servers?: ReadonlyArray<{ host: string; port: number }>;
+  /** CPU time (ms) of every process of the target, when it is more than `pid` (an ensemble). */
+  cpuMs?(): number | null;
   /** What the report states about how it ran (version, heap, flags …). */
   readonly settings: Record<string, string>;
   /** Its dataDir when the suite made one (to count the snapshots it took); null otherwise. */

@@ -26,8 +26,11 @@ export function zookeeperMissing(): string | null {
   return null;
 }
 
+export const javaExecutable = (): string => JAVA;
+export const javaClasspath = (): string => CLASSPATH;
+
 /** `java -version`'s first line (it writes to stderr). */
-function javaVersionLine(): string {
+export function javaVersionLine(): string {
   const r = spawnSync(JAVA, ['-version'], { encoding: 'utf8' });
   return (String(r.stderr || r.stdout || '').split('\n')[0] || 'unknown').trim();
 }

@@ -38,6 +38,8 @@ Examples:
   zoolab bench --targets zoolab --no-fsync --storage memory
   zoolab bench --target 127.0.0.1:2181 --workloads getData,setData
   zoolab bench --quick --profile                also profile zoolab under its worst row
+  zoolab bench --quick --ensemble 3             the ensemble rows, ~3 minutes (npm run bench:ensemble)
+  zoolab bench --ensemble 5 --repeats 10        five members per side, 10 elections and failovers each
 `;
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -76,7 +78,8 @@ export function registerBenchCommand(program: Command, ctx: CliContext = {}): vo
     .option('--ops <n>', 'measure a number of operations per run instead of a time')
     .option('--warmup <seconds>', 'unmeasured load before each run (default 5; --quick: 2)')
     .option('--target-warmup <seconds>', 'unmeasured load after a target starts, for the JVM JIT; both targets get it (default 15)')
-    .option('--ensemble <n>', 'servers per ensemble: 1 (3 and 5 are pending the ensemble)')
+    .option('--ensemble <n>', 'servers per side: 1 (standalone, default), or 3 / 5: the ensemble rows (election, failover, throughput through every member)')
+    .option('--repeats <n>', 'with --ensemble 3|5: cold-start elections and failovers per side (default 5; --quick: 3)')
     .option('--tick-time <ms>', 'tickTime of both servers (default 2000)')
     .option('--no-fsync', 'forceSync=no on both servers (default: fsync every group commit, as ZooKeeper)')
     .option('--snap-count <n>', 'snapCount of both servers (default 100000)')

@@ -29,6 +29,12 @@ describe('bench options', () => {
     expect(o.server).toMatchObject({ forceSync: false, storage: 'memory', extra: { globalOutstandingLimit: '5000' } });
   });
 
+  it('an ensemble run defaults to its throughput rows and to 5 repeats (3 quick)', () => {
+    expect(benchOptionsFrom({ ensemble: '3' }, BIN)).toMatchObject({ ensemble: 3, repeats: 5, workloads: ['create', 'setData', 'getData'] });
+    expect(benchOptionsFrom({ ensemble: '5', quick: true }, BIN)).toMatchObject({ ensemble: 5, repeats: 3 });
+    expect(benchOptionsFrom({ ensemble: '3', workloads: 'mixed-90-10', repeats: '7' }, BIN)).toMatchObject({ workloads: ['mixed-90-10'], repeats: 7 });
+  });
+
   it('an address alone measures only that server', () => {
     const o = benchOptionsFrom({ target: ['127.0.0.1:2181'] }, BIN);
     expect(o.targets).toEqual([]);
@@ -36,7 +42,12 @@ describe('bench options', () => {
   });
 
   it.each([
-    [{ ensemble: '3' }, /ensembles are pending/],
+    [{ ensemble: '4' }, /1 \(standalone\) or an ensemble of 3 or 5/],
+    [{ ensemble: '3', target: ['127.0.0.1:2181'] }, /starts the ensembles itself/],
+    [{ ensemble: '3', storage: 'memory' }, /--storage memory is for --ensemble 1/],
+    [{ ensemble: '3', workloads: 'getData,watch-fanout' }, /watch-fanout cannot be spread/],
+    [{ ensemble: '3', profile: true }, /--profile profiles a standalone zoolab/],
+    [{ ensemble: '3', repeats: '0' }, /--repeats: "0" is not a whole number/],
     [{ workloads: 'getData,frobnicate' }, /unknown workload "frobnicate"/],
     [{ targets: 'etcd' }, /unknown target "etcd"/],
     [{ sessions: '0' }, /--sessions: "0" is not a whole number/],

@@ -1,0 +1,140 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TARGETS, type ComparisonRow, type RunRecord } from './compare';
+import type { EnsembleResult } from './ensemble-suite';
+import { FAILOVER_TARGET, sampleLines, TIMING_HEADERS, timingCells, timingTable } from './ensemble-timings';
+import { mdTable } from './report-markdown';
+import { compareCells, COMPARE_HEADERS, consoleReport, RUN_HEADERS, runCells } from './report-table';
+import type { SuiteMeta } from './suite-meta';
+import { latencyCdf, throughputChart } from './svg-plots';
+
+/** The ensemble run's console text, Markdown report and files. */
+
+function loadLine(e: EnsembleResult): string {
+  return `1-minute load average by phase: ${e.loadAverages.map((l) => `${l.phase} ${l.load1}`).join(', ')}`;
+}
+
+function howMeasured(e: EnsembleResult): string[] {
+  const f = e.failover;
+  return [
+    `Cold start: a fresh ensemble (empty dataDirs, new ports) spawned back to back; times from the first spawn, process start included (no JIT warm-up can apply). ` +
+      `Every member is polled every 10 ms: srvr for Mode: leader, and connect + create (a new session each try).`,
+    `Failover: ${f.sessions} sessions through the followers, ${f.outstanding} setData of ${f.payloadBytes} B in flight on each, ${f.steadyMs} ms of steady load, then SIGKILL the leader. ` +
+      `"Writes succeed again" = the first success of a setData sent after the kill (sessions dropped by a member reconnect at once, to any live member, every 10 ms). ` +
+      `The killed member is restarted and the ensemble settles (one leader, the rest following) before the next repeat; a repeat gives up ${f.timeoutMs / 1000} s after the kill.`,
+  ];
+}
+
+export function ensembleConsoleReport(runs: RunRecord[], comparison: ComparisonRow[], e: EnsembleResult): string {
+  const out: string[] = [];
+  out.push(`Ensemble of ${e.nodes}: election and failover, ${e.repeats} repeats per side (ms; target: failover ≤ ${FAILOVER_TARGET}× ZooKeeper's median)`);
+  out.push(timingTable(e.timings));
+  for (const r of e.timings) if (r.note) out.push(`  ${r.label}: ${r.verdict} — ${r.note}`);
+  out.push('');
+  out.push('Every repeat:');
+  for (const l of sampleLines(e.samples)) out.push(`  ${l}`);
+  out.push('');
+  out.push(`Throughput through every member of the ${e.nodes}-member ensembles`);
+  out.push(consoleReport(runs, comparison));
+  out.push('');
+  out.push(loadLine(e));
+  return out.join('\n');
+}
+
+export function ensembleMarkdown(x: { meta: SuiteMeta; runs: RunRecord[]; comparison: ComparisonRow[]; ensemble: EnsembleResult; cdfSvgs: Array<{ workload: string; file: string }> }): string {
+  const m = x.meta;
+  const e = x.ensemble;
+  const out: string[] = [];
+  out.push(`# zoolab vs Apache ZooKeeper, ensembles of ${e.nodes} — ${m.startedAt}`);
+  out.push('');
+  out.push(
+    `${m.quick ? 'Quick ensemble comparison (`npm run bench:ensemble`)' : 'Ensemble benchmark run'} on ${m.machine.cpus} × ${m.machine.cpuModel}, ${m.machine.memoryGb} GiB, ${m.machine.os}. ` +
+      `Both ensembles (${e.nodes} processes each), the load generator and anything else on the machine share its cores. ${loadLine(e)}` +
+      (e.loadAverages.some((l) => Number(l.load1) > m.machine.cpus * 0.5) ? ' — other processes were using the CPUs, so expect noise.' : '.'),
+  );
+  out.push('');
+  out.push('## Verdicts');
+  out.push('');
+  out.push(`Targets: failover ≤ ${FAILOVER_TARGET}× ZooKeeper's time (median to median); writes ≥ ${TARGETS.writeThroughput}× throughput, reads ≥ ${TARGETS.readThroughput}×, p99 ≤ ${TARGETS.p99}×. Election from a cold start has no target and is stated as INFO.`);
+  out.push('');
+  out.push(mdTable(TIMING_HEADERS, e.timings.map((r) => timingCells(r).map((v, i) => (i === TIMING_HEADERS.length - 1 ? `**${v}**` : v)))));
+  out.push('');
+  for (const r of e.timings) if (r.note) out.push(`- ${r.label}: **${r.verdict}** — ${r.note}`);
+  out.push('');
+  if (x.comparison.length > 0) {
+    out.push(mdTable(COMPARE_HEADERS, x.comparison.map((c) => compareCells(c).map((v, i) => (i === COMPARE_HEADERS.length - 1 ? `**${v}**` : v)))));
+    out.push('');
+    for (const c of x.comparison) if (c.note) out.push(`- ${c.workload}: **${c.verdict}** — ${c.note}`);
+    out.push('');
+  }
+  out.push('## How election and failover are measured');
+  out.push('');
+  for (const l of howMeasured(e)) out.push(`- ${l}`);
+  out.push('');
+  out.push('Every repeat:');
+  out.push('');
+  for (const l of sampleLines(e.samples)) out.push(`- ${l}`);
+  out.push('');
+  out.push('## Throughput runs');
+  out.push('');
+  out.push('Sessions spread over every member, round robin. Latency in ms; server CPU is the sum over all members, in % of one core.');
+  out.push('');
+  out.push(mdTable(RUN_HEADERS, x.runs.map(runCells)));
+  out.push('');
+  for (const r of x.runs.filter((r) => r.failure)) out.push(`- ${r.workload} on ${r.target} **FAILED**: ${r.failure}`);
+  for (const r of x.runs.filter((r) => r.errorCount > 0)) out.push(`- ${r.workload} on ${r.target}: error replies ${JSON.stringify(r.errors)}`);
+  out.push('');
+  out.push('![throughput](throughput.svg)');
+  out.push('');
+  for (const c of x.cdfSvgs) out.push(`![${c.workload}](${c.file})`);
+  out.push('');
+  out.push('## Setup');
+  out.push('');
+  for (const [k, v] of Object.entries(m.load)) out.push(`- ${k}: ${v}`);
+  out.push('');
+  for (const [name, settings] of Object.entries(m.targets)) {
+    out.push(`**${name}**`);
+    out.push('');
+    for (const [k, v] of Object.entries(settings)) out.push(`- ${k}: ${v}`);
+    out.push('');
+  }
+  out.push('Every member of both ensembles: ' + Object.entries(m.server).map(([k, v]) => `${k}=${v}`).join(', '));
+  out.push('');
+  out.push('## Reproduce');
+  out.push('');
+  out.push('```');
+  out.push(m.command);
+  out.push('```');
+  out.push('');
+  return out.join('\n');
+}
+
+export function writeEnsembleResults(outDir: string, x: { meta: SuiteMeta; runs: RunRecord[]; comparison: ComparisonRow[]; ensemble: EnsembleResult }): string[] {
+  mkdirSync(outDir, { recursive: true });
+  const files: string[] = [];
+  const write = (name: string, content: string): void => {
+    writeFileSync(join(outDir, name), content);
+    files.push(name);
+  };
+  write('results.json', JSON.stringify(x, null, 2) + '\n');
+  const targets = [...new Set(x.runs.map((r) => r.target))];
+  const workloads = [...new Set(x.runs.map((r) => r.workload))];
+  const find = (w: string, t: string): RunRecord | undefined => x.runs.find((r) => r.workload === w && r.target === t);
+  write(
+    'throughput.svg',
+    throughputChart(`Throughput per workload, ensembles of ${x.ensemble.nodes} (ops/s)`, workloads, targets, (w, t) => {
+      const r = find(w, t);
+      return r && !r.failure ? r.opsPerSec : null;
+    }),
+  );
+  const cdfs: Array<{ workload: string; file: string }> = [];
+  for (const w of workloads) {
+    const series = targets.map((t) => ({ name: t, points: find(w, t)?.spectrum ?? [] }));
+    if (series.every((s) => s.points.length === 0)) continue;
+    const file = `latency-${w}.svg`;
+    write(file, latencyCdf(`${w} through ${x.ensemble.nodes} members: latency CDF`, series));
+    cdfs.push({ workload: w, file });
+  }
+  write('report.md', ensembleMarkdown({ ...x, cdfSvgs: cdfs }));
+  return files;
+}

@@ -1,0 +1,102 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SuiteResult } from '../../benchmarks/suite';
+
+/**
+ * The ensemble rows end to end on zoolab alone: the built `zoolab bench --ensemble 3` runs
+ * one cold-start election, a couple hundred writes and reads through three `zoolab server`
+ * processes, and one failover (SIGKILL of the leader under load, then its restart), and
+ * writes its files. Every process it starts is its own child and is gone when it exits.
+ */
+jest.setTimeout(90_000);
+
+const root = join(__dirname, '..', '..');
+const bin = join(root, 'dist', 'plugins', 'cli.js');
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
+    else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+beforeAll(() => {
+  const built = join(root, 'dist', 'benchmarks', 'ensemble-suite.js');
+  const sources = Math.max(...['lib', 'plugins', 'benchmarks'].map((d) => newestSource(join(root, d))));
+  if (existsSync(bin) && existsSync(built) && statSync(built).mtimeMs >= sources) return;
+  // tsc emits even when files other helpers are writing do not type-check yet.
+  spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'ignore' });
+  if (!existsSync(built)) throw new Error(`building did not produce ${built}`);
+});
+
+let out: string;
+afterEach(() => rmSync(out, { recursive: true, force: true }));
+
+function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, 'bench', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    // SIGINT first: the suite's exit hooks kill the ensemble members it started.
+    const timer = setTimeout(() => {
+      child.kill('SIGINT');
+      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+    }, 80_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('zoolab bench --ensemble 3', () => {
+  it('times a cold-start election and a failover and measures writes and reads through every member', async () => {
+    out = mkdtempSync(join(tmpdir(), 'zoolab-bench-ensemble-smoke-'));
+    const r = await runBench([
+      '--ensemble', '3',
+      '--targets', 'zoolab',
+      '--repeats', '1',
+      '--workloads', 'create,getData',
+      '--ops', '200',
+      '--warmup', '0.2',
+      '--target-warmup', '0',
+      '--sessions', '3',
+      '--outstanding', '4',
+      '--keys', '50',
+      '--no-progress',
+      '--out', out,
+    ]);
+    expect({ code: r.code, stderr: r.code === 0 ? '' : r.stderr + r.stdout.slice(-2000) }).toEqual({ code: 0, stderr: '' });
+    expect(r.stdout).toMatch(/failover: SIGKILL leader → writes succeed again\s+\d+/);
+
+    const result = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Required<SuiteResult>;
+    expect(result.runs.map((x) => [x.workload, x.target, x.failure, x.ops])).toEqual([
+      ['create', 'zoolab×3', null, 200],
+      ['getData', 'zoolab×3', null, 200],
+    ]);
+    const e = result.ensemble;
+    expect(e.samples.map((s) => [s.side, s.failure])).toEqual([
+      ['zoolab', null],
+      ['zoolab', null],
+    ]);
+    for (const measure of ['election-leader', 'election-write', 'failover-leader', 'failover-write'] as const) {
+      const row = e.timings.find((t) => t.measure === measure)!;
+      expect(row.zoolab?.samples).toBe(1);
+      expect(row.zoolab!.medianMs).toBeGreaterThan(0);
+      // ZooKeeper was left out on purpose: the row says so rather than vanishing.
+      expect(row.verdict).toBe('NO DATA');
+      expect(row.note).toMatch(/ZooKeeper was not run/);
+    }
+    const report = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(report).toContain('ensembles of 3');
+    expect(report).toContain('| create | zoolab×3 |');
+    expect(report).toMatch(/1-minute load average by phase: start \d/);
+  });
+});

@@ -1,7 +1,9 @@
+import { BinaryOutputArchive } from '../jute/binary-output-archive';
 import { Stat, StatPersisted } from '../jute/records/data';
 import { EphemeralType, ephemeralTypeOf } from './ephemeral-type';
 
 const EMPTY_CHILDREN: ReadonlySet<string> = new Set<string>();
+const NO_NAMES: readonly string[] = Object.freeze([]);
 
 /**
  * DataNode: one znode. `acl` is a reference into the tree's ReferenceCountedACLCache (a
@@ -13,6 +15,8 @@ export class DataNode {
   digest = 0n;
   digestCached = false;
   private kids: Set<string> | null = null;
+  /** childNames(): dropped whenever the children change. */
+  private names: readonly string[] | null = null;
 
   constructor(
     public data: Buffer | null,
@@ -34,19 +38,34 @@ export class DataNode {
     return this.kids === null ? 0 : this.kids.size;
   }
 
+  /**
+   * The child names as a frozen array, the same one for every caller until the children
+   * change: a node read often (getChildren of a wide parent) is listed, and encoded (see
+   * encodedChildNames), once per change rather than once per read.
+   */
+  childNames(): readonly string[] {
+    if (this.names === null) this.names = this.kids === null || this.kids.size === 0 ? NO_NAMES : Object.freeze([...this.kids]);
+    return this.names;
+  }
+
   addChild(child: string): boolean {
     if (this.kids === null) this.kids = new Set();
     const before = this.kids.size;
     this.kids.add(child);
-    return this.kids.size !== before;
+    if (this.kids.size === before) return false;
+    this.names = null;
+    return true;
   }
 
   removeChild(child: string): boolean {
-    return this.kids === null ? false : this.kids.delete(child);
+    if (this.kids === null || !this.kids.delete(child)) return false;
+    this.names = null;
+    return true;
   }
 
   setChildren(children: Set<string> | null): void {
     this.kids = children;
+    this.names = null;
   }
 
   /**
@@ -75,6 +94,23 @@ export class DataNode {
   toStat(extendedTypesEnabled = false): Stat {
     return this.copyStat(new Stat(), extendedTypesEnabled);
   }
+}
+
+const encodedNames = new WeakMap<ReadonlyArray<string | null>, Buffer>();
+
+/**
+ * A name list as jute's vector<ustring> (count, then each length-prefixed UTF-8 name),
+ * encoded once per frozen list (DataNode.childNames) and shared: do not change it.
+ */
+export function encodedChildNames(names: ReadonlyArray<string | null>): Buffer {
+  let bytes = encodedNames.get(names);
+  if (bytes !== undefined) return bytes;
+  const oa = new BinaryOutputArchive(4 + names.length * 16);
+  oa.startVector(names as Array<string | null>);
+  for (const n of names) oa.writeString(n);
+  bytes = Buffer.from(oa.toBuffer());
+  if (Object.isFrozen(names)) encodedNames.set(names, bytes);
+  return bytes;
 }
 
 function clientEphemeralOwner(owner: bigint, extendedTypesEnabled: boolean): bigint {

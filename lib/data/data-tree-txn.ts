@@ -12,6 +12,7 @@ import {
   MultiTxn,
   SetACLTxn,
   SetDataTxn,
+  Txn,
   TxnHeader,
 } from '../jute/records/txn';
 import type { JuteRecord, RecordClass } from '../jute/types';
@@ -175,21 +176,42 @@ function apply(tree: DataTree, header: TxnHeader, txn: JuteRecord | null, rc: Pr
 }
 
 /**
+ * Sub-txn records of a multi as prep built them, so that applying it on the server that
+ * prepped it skips decoding each op back out of the bytes it was just encoded into. Only
+ * records whose decode is the identity are kept: their strings are paths prep validated
+ * (no lone surrogates for UTF-8 to replace), unlike a create's ACL ids.
+ */
+const preppedSubTxns = new WeakMap<MultiTxn, ReadonlyArray<JuteRecord | null>>();
+const REUSABLE: ReadonlyArray<RecordClass<any>> = [SetDataTxn, DeleteTxn, CheckVersionTxn, ErrorTxn];
+
+/** Prep's records for `multi`'s ops, in order (null where a record must be decoded). */
+export function rememberSubTxns(multi: MultiTxn, records: ReadonlyArray<JuteRecord | null>): void {
+  preppedSubTxns.set(multi, records);
+}
+
+function subTxnRecord(recordClass: RecordClass<any>, sub: Txn, prepped: JuteRecord | null | undefined): JuteRecord {
+  if (prepped != null && prepped.constructor === recordClass && REUSABLE.includes(recordClass)) return prepped;
+  return decode(recordClass, sub.data ?? Buffer.alloc(0));
+}
+
+/**
  * A multi is all or nothing. A failed one was logged with the failing op as an error txn
  * (carrying its code) and every later op as error RUNTIMEINCONSISTENCY; here every earlier
  * op becomes error 0 (OK), so nothing is applied and each op reports its part.
  */
 function applyMulti(tree: DataTree, header: TxnHeader, multi: MultiTxn, rc: ProcessTxnResult): void {
   const txns = multi.txns ?? [];
+  const prepped = preppedSubTxns.get(multi);
   rc.multiResult = [];
   const failed = txns.some((t) => t.type === OpCode.error);
   let postFailed = false;
-  for (const sub of txns) {
+  for (let i = 0; i < txns.length; i++) {
+    const sub = txns[i];
     const recordClass = SUB_TXN_RECORDS.get(sub.type);
     if (recordClass === undefined) throw new InvalidSubTxnError(sub.type);
     if (sub.type === OpCode.error) postFailed = true;
     let type = sub.type;
-    let record: JuteRecord = decode(recordClass, sub.data ?? Buffer.alloc(0));
+    let record: JuteRecord = subTxnRecord(recordClass, sub, prepped?.[i]);
     if (failed && type !== OpCode.error) {
       type = OpCode.error;
       record = new ErrorTxn({ err: postFailed ? Code.RUNTIMEINCONSISTENCY : Code.OK });

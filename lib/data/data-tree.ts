@@ -325,6 +325,19 @@ export class DataTree {
     return children;
   }
 
+  /**
+   * getChildren for a reply: the node's own frozen name list (DataNode.childNames), not a
+   * copy, shared by every reader until the children change.
+   */
+  getChildNames(path: string, stat: Stat | null, watcher: Watcher | null): readonly string[] {
+    const n = this.nodes.get(path);
+    if (n === undefined) throw new KeeperException(Code.NONODE);
+    if (stat !== null) this.statOf(n, stat);
+    const names = n.childNames();
+    if (watcher !== null) this.watches.childWatches.addWatch(path, watcher);
+    return names;
+  }
+
   /** Number of descendants (all levels); for "/" everything but the two root entries. */
   getAllChildrenNumber(path: string): number {
     if (path === ROOT) return this.nodes.size() - 2;

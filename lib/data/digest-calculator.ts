@@ -18,37 +18,89 @@ export function calculateDigest(path: string, data: Buffer | null, stat: StatPer
   if (path.startsWith(ZOOKEEPER_NODE_SUBTREE)) return 0n;
   // "" and "/" both name the root; the digest always uses "".
   if (path === '/') path = '';
-  // One scratch buffer holds the path and then the 60 stat bytes, so a node without data
-  // costs a single crc32 call and no allocation (paths are short; long ones get their own).
-  const need = path.length * 3 + 60;
-  const buf = need <= scratch.length ? scratch : Buffer.allocUnsafe(need);
-  const view = buf === scratch ? scratchView : new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const n = buf.write(path, 0, 'utf8');
-  let crc: number;
-  if (data !== null && data.length > 0) {
-    crc = crc32(data, crc32(buf.subarray(0, n)));
-    writeStat(view, 0, stat);
-    crc = crc32(buf.subarray(0, 60), crc);
-  } else {
-    writeStat(view, n, stat);
-    crc = crc32(buf.subarray(0, n + 60));
-  }
-  return BigInt(crc >>> 0);
+  // The path and the stat go through a CRC table here; only data long enough to pay for
+  // the call into zlib goes there (three native calls and two subarrays per digest cost
+  // more than the bytes did).
+  let c = crcOfString(path, ~0);
+  if (data !== null && data.length > 0) c = data.length >= NATIVE_CRC_MIN ? crcOfLargeData(data, c) : crcOfBytes(data, c);
+  c = crcOfLong(stat.czxid, c);
+  c = crcOfLong(stat.mzxid, c);
+  c = crcOfLong(stat.pzxid, c);
+  c = crcOfLong(stat.ctime, c);
+  c = crcOfLong(stat.mtime, c);
+  c = crcOfInt(stat.version, c);
+  c = crcOfInt(stat.cversion, c);
+  c = crcOfInt(stat.aversion, c);
+  c = crcOfLong(stat.ephemeralOwner, c);
+  return BigInt(~c >>> 0);
 }
 
-const scratch = Buffer.alloc(4096);
-const scratchView = new DataView(scratch.buffer, scratch.byteOffset, scratch.byteLength);
+/** Data at least this long goes to zlib's crc32. */
+const NATIVE_CRC_MIN = 128;
 
-function writeStat(v: DataView, at: number, stat: StatPersisted): void {
-  v.setBigInt64(at, stat.czxid);
-  v.setBigInt64(at + 8, stat.mzxid);
-  v.setBigInt64(at + 16, stat.pzxid);
-  v.setBigInt64(at + 24, stat.ctime);
-  v.setBigInt64(at + 32, stat.mtime);
-  v.setInt32(at + 40, stat.version);
-  v.setInt32(at + 44, stat.cversion);
-  v.setInt32(at + 48, stat.aversion);
-  v.setBigInt64(at + 52, stat.ephemeralOwner);
+/**
+ * The register after a node's data, for data buffers seen lately. A txn's new data is
+ * digested twice, in prep (the precalculated digest) and when the tree applies it, on
+ * the same Buffer after the same path: the second time is a lookup instead of a pass
+ * over the bytes. Keyed by the Buffer itself (node data is never changed in place: a
+ * change is a new Buffer), and by the register it started from.
+ */
+let recentDataCrcs = new Map<Uint8Array, { readonly before: number; readonly after: number }>();
+const RECENT_DATA_CRCS = 4096;
+
+function crcOfLargeData(data: Uint8Array, c: number): number {
+  const hit = recentDataCrcs.get(data);
+  if (hit !== undefined && hit.before === c) return hit.after;
+  const after = ~crc32(data, ~c >>> 0);
+  if (recentDataCrcs.size >= RECENT_DATA_CRCS) recentDataCrcs = new Map();
+  recentDataCrcs.set(data, { before: c, after });
+  return after;
+}
+
+/** CRC-32 (IEEE 802.3, reflected, as zlib and java.util.zip.CRC32) one byte at a time. */
+const CRC_TABLE = (() => {
+  const t = new Int32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c;
+  }
+  return t;
+})();
+
+/** These take and return the running register (inverted CRC), as zlib keeps it. */
+function crcOfBytes(b: Uint8Array, c: number): number {
+  for (let i = 0; i < b.length; i++) c = CRC_TABLE[(c ^ b[i]) & 0xff] ^ (c >>> 8);
+  return c;
+}
+
+/** The string's UTF-8 bytes; paths are ASCII, anything else is encoded first. */
+function crcOfString(str: string, c: number): number {
+  const start = c;
+  for (let i = 0; i < str.length; i++) {
+    const ch = str.charCodeAt(i);
+    if (ch >= 0x80) return crcOfBytes(Buffer.from(str, 'utf8'), start);
+    c = CRC_TABLE[(c ^ ch) & 0xff] ^ (c >>> 8);
+  }
+  return c;
+}
+
+function crcOfInt(v: number, c: number): number {
+  c = CRC_TABLE[(c ^ (v >>> 24)) & 0xff] ^ (c >>> 8);
+  c = CRC_TABLE[(c ^ (v >>> 16)) & 0xff] ^ (c >>> 8);
+  c = CRC_TABLE[(c ^ (v >>> 8)) & 0xff] ^ (c >>> 8);
+  return CRC_TABLE[(c ^ v) & 0xff] ^ (c >>> 8);
+}
+
+/** A long's 8 bytes, big-endian, through a typed array (one conversion, no bigint math). */
+const LONG = new BigInt64Array(1);
+const LONG_WORDS = new Int32Array(LONG.buffer);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const HI = LITTLE_ENDIAN ? 1 : 0;
+
+function crcOfLong(v: bigint, c: number): number {
+  LONG[0] = v;
+  return crcOfInt(LONG_WORDS[1 - HI], crcOfInt(LONG_WORDS[HI], c));
 }
 
 /** The node's digest, cached on the node until the next change. */

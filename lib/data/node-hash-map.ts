@@ -1,6 +1,9 @@
 import type { DataNode } from './data-node';
 import { digestOfNode, ZOOKEEPER_NODE_SUBTREE } from './digest-calculator';
 
+/** Paths NodeHashMap.recent holds before it starts over. */
+const RECENT_MAX = 4096;
+
 /**
  * NodeHashMap: path → DataNode, keeping the tree digest (AdHash: a 64-bit wrapping sum of
  * node digests) up to date. Callers bracket every change of a node's data or stat with
@@ -8,6 +11,13 @@ import { digestOfNode, ZOOKEEPER_NODE_SUBTREE } from './digest-calculator';
  */
 export class NodeHashMap {
   private readonly nodes = new Map<string, DataNode>();
+  /**
+   * Nodes looked up lately, a small map the CPU cache holds: a request's node is found in
+   * prep and found again when its txn is applied, and in a big tree the second lookup in
+   * `nodes` missed the cache at every step (~0.7 µs). Kept exact: every change of `nodes`
+   * goes through this class, which drops or replaces the path here too.
+   */
+  private recent = new Map<string, DataNode>();
   private hash = 0n;
 
   constructor(readonly digestEnabled = true) {}
@@ -15,6 +25,7 @@ export class NodeHashMap {
   put(path: string, node: DataNode): DataNode | undefined {
     const old = this.nodes.get(path);
     this.nodes.set(path, node);
+    this.recent.delete(path);
     this.addDigest(path, node);
     if (old !== undefined) this.removeDigest(path, old);
     return old;
@@ -24,11 +35,19 @@ export class NodeHashMap {
   putWithoutDigest(path: string, node: DataNode): DataNode | undefined {
     const old = this.nodes.get(path);
     this.nodes.set(path, node);
+    this.recent.delete(path);
     return old;
   }
 
   get(path: string): DataNode | undefined {
-    return this.nodes.get(path);
+    const hot = this.recent.get(path);
+    if (hot !== undefined) return hot;
+    const n = this.nodes.get(path);
+    if (n !== undefined) {
+      if (this.recent.size >= RECENT_MAX) this.recent = new Map();
+      this.recent.set(path, n);
+    }
+    return n;
   }
 
   has(path: string): boolean {
@@ -39,6 +58,7 @@ export class NodeHashMap {
     const old = this.nodes.get(path);
     if (old !== undefined) {
       this.nodes.delete(path);
+      this.recent.delete(path);
       this.removeDigest(path, old);
     }
     return old;
@@ -54,6 +74,7 @@ export class NodeHashMap {
 
   clear(): void {
     this.nodes.clear();
+    this.recent = new Map();
     this.hash = 0n;
   }
 

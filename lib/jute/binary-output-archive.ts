@@ -23,6 +23,11 @@ export class BinaryOutputArchive {
     return this.pos;
   }
 
+  /** Bytes the archive can hold before it grows. */
+  get capacity(): number {
+    return this.buf.length;
+  }
+
   /** The bytes written so far (a view; copy it if the archive will be reused). */
   toBuffer(): Buffer {
     return this.buf.subarray(0, this.pos);
@@ -39,8 +44,50 @@ export class BinaryOutputArchive {
     return at;
   }
 
-  endFrame(at: number): void {
-    this.buf.writeInt32BE(this.pos - at - 4, at);
+  /** `extra`: bytes of the frame sent separately after these (see encodeFrameHead). */
+  endFrame(at: number, extra = 0): void {
+    this.buf.writeInt32BE(this.pos - at - 4 + extra, at);
+  }
+
+  /**
+   * The archive's own buffer, bytes past `length` undefined: for reading what was just
+   * written (a checksum) without making a view. Valid until the next write.
+   */
+  get rawBuffer(): Buffer {
+    return this.buf;
+  }
+
+  /** A view of bytes written at [start, end): valid while nothing overwrites them. */
+  bytes(start: number, end: number): Buffer {
+    return this.buf.subarray(start, end);
+  }
+
+  /** A copy of the bytes written so far, in a Buffer of their own. */
+  copyOut(): Buffer {
+    const out = Buffer.allocUnsafe(this.pos);
+    this.buf.copy(out, 0, 0, this.pos);
+    return out;
+  }
+
+  /**
+   * Advances past `n` bytes to be filled in later (a log entry's checksum and length) and
+   * returns where they start.
+   */
+  skip(n: number): number {
+    this.ensure(n);
+    const at = this.pos;
+    this.pos += n;
+    return at;
+  }
+
+  /** Overwrites 4 bytes already written at `at` with an unsigned 32-bit value. */
+  patchUInt32(at: number, v: number): void {
+    this.buf.writeUInt32BE(v >>> 0, at);
+  }
+
+  /** Drops everything after the first `length` bytes (undoes a record that failed half way). */
+  truncate(length: number): void {
+    if (length < this.pos) this.pos = length;
   }
 
   private ensure(n: number): void {
@@ -104,6 +151,13 @@ export class BinaryOutputArchive {
     this.buf.writeInt32BE(v.length, this.pos);
     this.buf.set(v, this.pos + 4);
     this.pos += 4 + v.length;
+  }
+
+  /** Bytes already in jute form (a record or field encoded earlier), as they are. */
+  writeRaw(v: Uint8Array): void {
+    this.ensure(v.length);
+    this.buf.set(v, this.pos);
+    this.pos += v.length;
   }
 
   writeString(v: string | null, field = 'ustring'): void {

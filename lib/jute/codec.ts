@@ -14,7 +14,7 @@ let scratch = new BinaryOutputArchive(4096);
 let busy = false;
 const SCRATCH_KEEP = 64 * 1024;
 
-function encodeWith(records: JuteRecord[], framed: boolean): Buffer {
+function encodeWith(records: JuteRecord[], framed: boolean, tailLength = 0): Buffer {
   const oa = busy ? new BinaryOutputArchive() : scratch;
   const mine = oa === scratch;
   busy = true;
@@ -22,8 +22,8 @@ function encodeWith(records: JuteRecord[], framed: boolean): Buffer {
     oa.reset();
     const at = framed ? oa.beginFrame() : -1;
     for (const r of records) r.serialize(oa);
-    if (framed) oa.endFrame(at);
-    return Buffer.from(oa.toBuffer());
+    if (framed) oa.endFrame(at, tailLength);
+    return oa.copyOut();
   } finally {
     if (mine) {
       busy = false;
@@ -40,6 +40,76 @@ export function encode(...records: JuteRecord[]): Buffer {
 /** Serializes records as one length-prefixed frame, as on the client port and quorum channel. */
 export function encodeFrame(...records: JuteRecord[]): Buffer {
   return encodeWith(records, true);
+}
+
+/**
+ * Frames that are written out and then dropped (a server's replies) are carved one after
+ * another out of a shared 64 KiB buffer: no allocation and no copy each. Node's own pool
+ * holds 8 KiB, and each new pool is an ArrayBuffer the GC must track; those were a large
+ * part of the server's GC time. A kept frame keeps its whole arena alive: don't keep one.
+ */
+const ARENA_SIZE = 64 * 1024;
+/** An arena with less room than this is left for a fresh one before a frame starts. */
+const ARENA_MIN_ROOM = 4 * 1024;
+let arena = new BinaryOutputArchive(ARENA_SIZE);
+let arenaBusy = false;
+
+/** encodeFrame for bytes that are sent and dropped at once (see ARENA_SIZE). */
+export function encodeTransientFrame(...records: JuteRecord[]): Buffer {
+  return transient(records, true, 0);
+}
+
+/** encodeFrameHead for bytes that are sent and dropped at once. */
+export function encodeTransientFrameHead(tailLength: number, ...records: JuteRecord[]): Buffer {
+  return transient(records, true, tailLength);
+}
+
+/** encode for bytes that live only as long as the request they belong to (a multi's ops). */
+export function encodeTransient(...records: JuteRecord[]): Buffer {
+  return transient(records, false, 0);
+}
+
+function transient(records: JuteRecord[], framed: boolean, tailLength: number): Buffer {
+  // A serialize that itself encodes into the arena gets an ordinary buffer.
+  if (arenaBusy) return encodeWith(records, framed, tailLength);
+  if (arena.capacity - arena.length < ARENA_MIN_ROOM) arena = new BinaryOutputArchive(ARENA_SIZE);
+  const oa = arena;
+  const start = oa.length;
+  arenaBusy = true;
+  try {
+    const at = framed ? oa.beginFrame() : -1;
+    for (const r of records) r.serialize(oa);
+    if (framed) oa.endFrame(at, tailLength);
+  } catch (e) {
+    oa.truncate(start);
+    throw e;
+  } finally {
+    arenaBusy = false;
+  }
+  const frame = oa.bytes(start, oa.length);
+  // A huge frame grew this arena: the next frame starts a normal-sized one.
+  if (oa.capacity > ARENA_SIZE * 4) arena = new BinaryOutputArchive(ARENA_SIZE);
+  return frame;
+}
+
+/**
+ * The head of a frame whose last `tailLength` bytes the caller sends right after it
+ * (a pre-encoded body): the length prefix counts them.
+ */
+export function encodeFrameHead(tailLength: number, ...records: JuteRecord[]): Buffer {
+  return encodeWith(records, true, tailLength);
+}
+
+/**
+ * A record that keeps its own encoding (shared and never changed), so a connection can
+ * send those bytes as they are instead of serializing and copying them per reply.
+ */
+export interface PreEncodedRecord extends JuteRecord {
+  preEncoded(): Buffer | null;
+}
+
+export function preEncodedOf(r: JuteRecord): Buffer | null {
+  return typeof (r as Partial<PreEncodedRecord>).preEncoded === 'function' ? (r as PreEncodedRecord).preEncoded() : null;
 }
 
 export interface DecodeOptions {
@@ -70,6 +140,8 @@ export class FrameDecoder {
   private chunks: Buffer[] = [];
   /** Index of the first unconsumed chunk (shifting a long array on every frame is O(n)). */
   private head = 0;
+  /** Bytes of chunks[head] already consumed. */
+  private offset = 0;
   /** Body bytes buffered (after a parsed length prefix) or raw bytes while awaiting one. */
   private buffered = 0;
   /** The current frame's body length once its prefix is read, else -1. */
@@ -94,7 +166,15 @@ export class FrameDecoder {
     for (;;) {
       if (this.frameLength < 0) {
         if (this.buffered < 4) break;
-        const len = this.consume(4).readInt32BE(0);
+        const first = this.chunks[this.head];
+        let len: number;
+        if (first.length - this.offset >= 4) {
+          // The usual case: the prefix is read in place, with no view made for it.
+          len = first.readInt32BE(this.offset);
+          this.taken(first, 4);
+        } else {
+          len = this.consume(4).readInt32BE(0);
+        }
         if (len < 0 || len > this.maxBuffer) {
           this.failed = new JuteLengthError('frame', len, this.maxBuffer);
           throw this.failed;
@@ -117,30 +197,38 @@ export class FrameDecoder {
     if (this.buffered > 0) throw new JuteTruncatedError('frame length', 0, 4, this.buffered);
   }
 
-  /** Takes `n <= buffered` bytes: a view when one chunk holds them, else one copy. */
+  /**
+   * Takes `n <= buffered` bytes: a view when one chunk holds them, else one copy. The
+   * head chunk is read from `offset` on rather than re-sliced after every frame.
+   */
   private consume(n: number): Buffer {
     if (n === 0) return Buffer.alloc(0);
     const first = this.chunks[this.head];
-    let out: Buffer;
-    if (first.length > n) {
-      this.chunks[this.head] = first.subarray(n);
-      out = first.subarray(0, n);
-    } else if (first.length === n) {
-      this.chunks[this.head++] = EMPTY;
-      out = first;
-    } else {
-      out = Buffer.allocUnsafe(n);
-      let off = 0;
-      while (off < n) {
-        const c = this.chunks[this.head];
-        const take = Math.min(c.length, n - off);
-        c.copy(out, off, 0, take);
-        off += take;
-        if (take === c.length) this.chunks[this.head++] = EMPTY;
-        else this.chunks[this.head] = c.subarray(take);
-      }
+    const at = this.offset;
+    if (first.length - at >= n) {
+      const out = at === 0 && first.length === n ? first : first.subarray(at, at + n);
+      this.taken(first, n);
+      return out;
     }
+    const out = Buffer.allocUnsafe(n);
+    let off = 0;
+    while (off < n) {
+      const c = this.chunks[this.head];
+      const take = Math.min(c.length - this.offset, n - off);
+      c.copy(out, off, this.offset, this.offset + take);
+      off += take;
+      this.taken(c, take);
+    }
+    return out;
+  }
+
+  /** `n` bytes of the head chunk `c` are used up. */
+  private taken(c: Buffer, n: number): void {
     this.buffered -= n;
+    this.offset += n;
+    if (this.offset < c.length) return;
+    this.chunks[this.head++] = EMPTY;
+    this.offset = 0;
     if (this.head === this.chunks.length) {
       this.chunks.length = 0;
       this.head = 0;
@@ -148,7 +236,6 @@ export class FrameDecoder {
       this.chunks = this.chunks.slice(this.head);
       this.head = 0;
     }
-    return out;
   }
 }
 

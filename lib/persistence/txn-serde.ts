@@ -67,12 +67,27 @@ export function txnRecordClass(type: number): RecordClass<any> | null {
 
 /** Util.marshallTxnEntry: header, txn (if any), digest (if any), back to back. */
 export function serializeTxn(entry: TxnEntry): Buffer {
-  const oa = new BinaryOutputArchive();
+  // One reused archive and one exact-size copy: a fresh 256-byte archive grew (and
+  // copied) three times for a 1 KiB setData before the copy out.
+  const oa = scratch;
+  oa.reset();
+  try {
+    serializeTxnInto(entry, oa);
+    return Buffer.from(oa.toBuffer());
+  } finally {
+    if (oa.length > SCRATCH_KEEP) scratch = new BinaryOutputArchive(4096);
+  }
+}
+
+/** serializeTxn appended to `oa`, for a caller that frames entries in a buffer of its own. */
+export function serializeTxnInto(entry: TxnEntry, oa: BinaryOutputArchive): void {
   entry.hdr.serialize(oa);
   entry.txn?.serialize(oa);
   entry.digest?.serialize(oa);
-  return Buffer.from(oa.toBuffer());
 }
+
+let scratch = new BinaryOutputArchive(4096);
+const SCRATCH_KEEP = 64 * 1024;
 
 /**
  * SerializeUtils.deserializeTxn: reads what serializeTxn wrote, including the compat

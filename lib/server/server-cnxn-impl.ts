@@ -2,7 +2,7 @@ import type { Subscription } from 'rxjs';
 import type { Logger } from '../core/logger';
 import type { WatchedEvent } from '../data/watcher';
 import { BinaryInputArchive } from '../jute/binary-input-archive';
-import { FrameDecoder, encodeFrame } from '../jute/codec';
+import { FrameDecoder, encodeTransientFrame, encodeTransientFrameHead, preEncodedOf } from '../jute/codec';
 import { JuteError } from '../jute/errors';
 import { ClientInfo, Id } from '../jute/records/data';
 import { ConnectRequest, ReplyHeader, RequestHeader, WatcherEvent } from '../jute/records/proto';
@@ -31,6 +31,14 @@ export class CloseRequestError extends Error {
 }
 
 const closeGraceMs = 2000;
+/** Pre-encoded bodies shorter than this are copied into the reply like any other. */
+const PRE_ENCODED_MIN = 1024;
+
+/** The last watch notification's frame (shared: connections only read what they send). */
+let lastEventFrame: Buffer | null = null;
+let lastEventType = 0;
+let lastEventState = 0;
+let lastEventPath: string | null = null;
 
 /**
  * One client connection: ZooKeeper's NIOServerCnxn over any ClientConnection. It frames
@@ -43,7 +51,11 @@ const closeGraceMs = 2000;
 export class ServerCnxnImpl implements ServerCnxn, FourLetterWordConnection {
   sessionId = 0n;
   sessionTimeout: number;
-  readonly authInfo: Id[] = [];
+  /**
+   * Replaced, never changed in place, on addAuthInfo: a Request holds the list its
+   * connection had when it arrived (Java copies it per request) without a copy each.
+   */
+  authInfo: Id[] = [];
   /** A pre-3.3 client that sends no read-only flag and must get none back. */
   isOldClient = true;
   /** The ConnectRequest has been read. */
@@ -220,27 +232,52 @@ export class ServerCnxnImpl implements ServerCnxn, FourLetterWordConnection {
 
   sendResponse(header: ReplyHeader, body: JuteRecord | null): void {
     if (this.closed) return;
-    const bytes = body ? encodeFrame(header, body) : encodeFrame(header);
-    this.sendBuffer(bytes);
-    this.zks.serverStats.updateClientResponseSize(bytes.length - 4);
+    const tail = body !== null ? preEncodedOf(body) : null;
+    let size: number;
+    if (tail !== null && tail.length >= PRE_ENCODED_MIN) {
+      // A large body the server keeps encoded (a wide node's children) follows the
+      // frame's head as it is: one shared buffer, no per-reply serialize and copy.
+      const head = encodeTransientFrameHead(tail.length, header);
+      this.sendBuffer(head, tail);
+      size = head.length + tail.length;
+    } else {
+      const bytes = body ? encodeTransientFrame(header, body) : encodeTransientFrame(header);
+      this.sendBuffer(bytes);
+      size = bytes.length;
+    }
+    this.zks.serverStats.updateClientResponseSize(size - 4);
     if (header.xid > 0) {
       this.outstanding--;
       if (!this.zks.shouldThrottle(this.outstanding)) this.unblock(RecvBlock.OUTSTANDING);
     }
   }
 
-  /** Writes a whole frame (the ConnectResponse is written this way). */
-  sendBuffer(bytes: Buffer): void {
+  /** Writes a whole frame (the ConnectResponse is written this way), or its two parts. */
+  sendBuffer(bytes: Buffer, rest: Buffer | null = null): void {
     if (this.closed) return;
     this.zks.serverStats.incrementPacketsSent();
     this.stats.packetsSent++;
-    if (!this.conn.write(bytes)) this.block(RecvBlock.WRITE);
+    let ok = this.conn.write(bytes);
+    if (rest !== null) ok = this.conn.write(rest) && ok;
+    if (!ok) this.block(RecvBlock.WRITE);
   }
 
   /** A watch event: xid -1, zxid -1 (as 3.8 sends it), err 0, then the WatcherEvent. */
   process(event: WatchedEvent): void {
-    const h = new ReplyHeader({ xid: Xid.notification, zxid: -1n, err: 0 });
-    this.sendResponse(h, new WatcherEvent({ type: event.type, state: event.state, path: event.path }));
+    if (this.closed) return;
+    // One event usually goes to many watchers in a row (a fan-out): its frame depends on
+    // type, state and path only, so it is encoded once and the same bytes sent to each.
+    let frame = lastEventFrame;
+    if (frame === null || event.type !== lastEventType || event.state !== lastEventState || event.path !== lastEventPath) {
+      const h = new ReplyHeader({ xid: Xid.notification, zxid: -1n, err: 0 });
+      frame = encodeTransientFrame(h, new WatcherEvent({ type: event.type, state: event.state, path: event.path }));
+      lastEventFrame = frame;
+      lastEventType = event.type;
+      lastEventState = event.state;
+      lastEventPath = event.path;
+    }
+    this.sendBuffer(frame);
+    this.zks.serverStats.updateClientResponseSize(frame.length - 4);
   }
 
   /** Java's sendCloseSession: what was queued is still sent, then the connection closes. */
@@ -251,7 +288,7 @@ export class ServerCnxnImpl implements ServerCnxn, FourLetterWordConnection {
   // ---- ServerCnxn ----
 
   addAuthInfo(id: Id): void {
-    if (!this.authInfo.some((a) => a.scheme === id.scheme && a.id === id.id)) this.authInfo.push(id);
+    if (!this.authInfo.some((a) => a.scheme === id.scheme && a.id === id.id)) this.authInfo = [...this.authInfo, id];
   }
 
   clientInfo(): ClientInfo[] {

@@ -1,4 +1,4 @@
-import { Subject, type Observable, type Subscription } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import {
@@ -21,7 +21,7 @@ import type { FourLetterWordHandler } from './four-letter-word-hook';
 import { OutstandingChanges } from './processors/change-record';
 import type { ProcessorContext, RequestFinishedEvent } from './processors/processor-context';
 import type { PeriodicSnapshots, SyncStats } from './processors/sync-request-processor';
-import { standaloneChain, type ChainFactory } from './processors/chain';
+import { RequestSource, standaloneChain, type ChainFactory } from './processors/chain';
 import { isValidRequestType } from './processors/prep-request-processor';
 import { Request } from './request';
 import type { ServerCnxn } from './server-cnxn';
@@ -100,7 +100,7 @@ export class ZooKeeperServer implements ProcessorContext, ServerStatsProvider, S
   private readonly chainFactory: ChainFactory;
   private readonly random: Random;
   private readonly purger: DataPurger | null;
-  private input: Subject<Request> | null = null;
+  private input: RequestSource | null = null;
   private chainSub: Subscription | null = null;
   private chainDone: Promise<void> = Promise.resolve();
   private readonly ownsDatabase: boolean;
@@ -235,9 +235,9 @@ export class ZooKeeperServer implements ProcessorContext, ServerStatsProvider, S
   }
 
   private setupRequestProcessors(): void {
-    const input = new Subject<Request>();
+    const input = new RequestSource();
     const stages = this.chainFactory(this);
-    const out = stages.reduce<Observable<Request>>((o, op) => o.pipe(op), input);
+    const out = stages.reduce<Observable<Request>>((o, op) => o.pipe(op), input.requests);
     this.input = input;
     this.chainDone = new Promise((resolve) => {
       this.chainSub = out.subscribe({
@@ -415,7 +415,8 @@ export class ZooKeeperServer implements ProcessorContext, ServerStatsProvider, S
       cnxn.sendResponse(new ReplyHeader({ xid: h.xid, zxid: 0n, err: Code.OK }), new SetSASLResponse({ token: null }));
       return;
     }
-    this.submitRequest(new Request(cnxn, cnxn.sessionId, h.xid, h.type, body, [...cnxn.authInfo], this.clock.now()));
+    // cnxn.authInfo is replaced, not changed, when auth is added: the request can share it.
+    this.submitRequest(new Request(cnxn, cnxn.sessionId, h.xid, h.type, body, cnxn.authInfo, this.clock.now()));
   }
 
   /** A connection went away: its watches go with it. */

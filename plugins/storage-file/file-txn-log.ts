@@ -2,13 +2,15 @@ import { join } from 'node:path';
 import type { Logger } from '../../lib/core/logger';
 import type { FileIO, StoredFile } from '../../lib/persistence/file-io';
 import type { TxnEntry, TxnLog } from '../../lib/persistence/txn-log';
-import { serializeTxn } from '../../lib/persistence/txn-serde';
+import { serializeTxnInto } from '../../lib/persistence/txn-serde';
+import { BinaryOutputArchive } from '../../lib/jute/binary-output-archive';
+import { adler32 } from './adler32';
 import { TxnLogAppendError, TxnLogClosedError } from './errors';
 import { calculateFileSizeWithPadding, DEFAULT_PREALLOC_SIZE } from './file-padding';
 import { readTxnLog, type ReadListener } from './file-txn-iterator';
 import { recoverLastZxid, truncateLogAfter, truncateTornTails, type TornTailRepair } from './log-repair';
-import { nodeFileIO } from './node-file-io';
-import { DEFAULT_MAX_ENTRY_SIZE, encodeEntry, encodeFileHeader, FILE_HEADER_SIZE, makeLogName } from './txn-log-format';
+import { createDurableFile, hasDurableWrites, nodeFileIO } from './node-file-io';
+import { DEFAULT_MAX_ENTRY_SIZE, ENTRY_PREFIX_SIZE, EOR, encodeFileHeader, FILE_HEADER_SIZE, makeLogName } from './txn-log-format';
 
 export interface FileTxnLogOptions {
   /** The directory holding the log.* files (ZooKeeper's <dataLogDir>/version-2). */
@@ -26,14 +28,25 @@ export interface FileTxnLogOptions {
   logger?: Logger;
 }
 
-/** Entries appended since the last commit that go to one file. */
+/**
+ * Entries appended since the last commit that go to one file. They are framed straight
+ * into `out` as they come (checksum, length, payload, EOR): the commit writes that buffer
+ * as it is, with no per-entry buffers to allocate, copy and concatenate.
+ */
 interface Segment {
   readonly newFile: boolean;
   readonly firstZxid: bigint;
   lastZxid: bigint;
-  readonly entries: Buffer[];
+  readonly out: BinaryOutputArchive;
+  /** Where each entry ends in `out`. */
+  readonly ends: number[];
   readonly zxids: bigint[];
 }
+
+/** Segment buffers kept for reuse once their write is done (each grows to a batch's size). */
+const SPARE_BUFFERS = 2;
+/** A buffer grown past this by a huge batch is not kept. */
+const SPARE_BUFFER_MAX = 8 * 1024 * 1024;
 
 interface OpenFile {
   readonly file: StoredFile;
@@ -66,6 +79,7 @@ export class FileTxnLog implements TxnLog {
   private lastZxid = 0n;
   private committedZxid = 0n;
   private pending: Segment[] = [];
+  private readonly spare: BinaryOutputArchive[] = [];
   private rollRequested = true;
   private current: OpenFile | null = null;
   private chain: Promise<void> = Promise.resolve();
@@ -109,18 +123,36 @@ export class FileTxnLog implements TxnLog {
     if (zxid <= this.lastZxid) {
       throw new TxnLogAppendError(`txn zxid 0x${zxid.toString(16)} is not after the last logged 0x${this.lastZxid.toString(16)}`);
     }
-    const payload = serializeTxn(entry);
-    if (payload.length > this.maxEntrySize) {
-      throw new TxnLogAppendError(`txn 0x${zxid.toString(16)} is ${payload.length} bytes: over the ${this.maxEntrySize} a reader accepts`);
-    }
-    const framed = encodeEntry(payload);
     let seg = this.pending[this.pending.length - 1];
-    if (this.rollRequested || !seg) {
-      seg = { newFile: this.rollRequested, firstZxid: zxid, lastZxid: zxid, entries: [], zxids: [] };
+    const newSeg = this.rollRequested || !seg;
+    const out = newSeg ? this.spare.pop() ?? new BinaryOutputArchive(64 * 1024) : seg.out;
+    // encodeEntry's format, in place: checksum and length go in once the payload is there.
+    const start = out.length;
+    let length: number;
+    try {
+      out.skip(ENTRY_PREFIX_SIZE);
+      serializeTxnInto(entry, out);
+      length = out.length - start - ENTRY_PREFIX_SIZE;
+      if (length > this.maxEntrySize) {
+        throw new TxnLogAppendError(`txn 0x${zxid.toString(16)} is ${length} bytes: over the ${this.maxEntrySize} a reader accepts`);
+      }
+    } catch (e) {
+      out.truncate(start);
+      if (newSeg) this.spare.push(out);
+      throw e;
+    }
+    const payloadStart = start + ENTRY_PREFIX_SIZE;
+    // The checksum is Adler-32 written as a long: its high word is 0.
+    out.patchUInt32(start, 0);
+    out.patchUInt32(start + 4, adler32(out.rawBuffer, payloadStart, payloadStart + length));
+    out.patchUInt32(start + 8, length);
+    out.writeByte(EOR);
+    if (newSeg) {
+      seg = { newFile: this.rollRequested, firstZxid: zxid, lastZxid: zxid, out, ends: [], zxids: [] };
       this.pending.push(seg);
       this.rollRequested = false;
     }
-    seg.entries.push(framed);
+    seg.ends.push(out.length);
     seg.zxids.push(zxid);
     seg.lastZxid = zxid;
     this.lastZxid = zxid;
@@ -156,20 +188,23 @@ export class FileTxnLog implements TxnLog {
       await this.current?.file.close();
       this.current = null;
       const path = join(this.dir, makeLogName(seg.firstZxid));
-      this.current = { file: await this.io.open(path, 'create'), path, pos: 0, paddedSize: FILE_HEADER_SIZE };
+      // On the real file system a synced log writes through O_DSYNC: one round trip a commit.
+      const file = this.forceSync && this.io === nodeFileIO ? await createDurableFile(path) : await this.io.open(path, 'create');
+      this.current = { file, path, pos: 0, paddedSize: FILE_HEADER_SIZE };
       this.stats.filesCreated++;
       created = true;
     }
     const cur = this.current;
-    const chunks = created ? [encodeFileHeader(), ...seg.entries] : seg.entries;
+    const entries = seg.out.toBuffer();
     // FilePadding.padFile runs before each entry, looking at the position it starts at.
-    let pos = cur.pos + (created ? FILE_HEADER_SIZE : 0);
+    const base = cur.pos + (created ? FILE_HEADER_SIZE : 0);
+    let pos = base;
     let size = cur.paddedSize;
-    for (const e of seg.entries) {
+    for (const end of seg.ends) {
       size = calculateFileSizeWithPadding(pos, size, this.preAllocSize);
-      pos += e.length;
+      pos = base + end;
     }
-    const data = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+    const data = created ? Buffer.concat([encodeFileHeader(), entries]) : entries;
     await cur.file.write(cur.pos, data);
     this.stats.writes++;
     const dataEnd = cur.pos + data.length;
@@ -182,11 +217,20 @@ export class FileTxnLog implements TxnLog {
     cur.pos = dataEnd;
     cur.paddedSize = size;
     if (this.forceSync) {
-      await cur.file.sync();
+      // An O_DSYNC file's writes were each their own fdatasync.
+      if (!hasDurableWrites(cur.file)) await cur.file.sync();
       if (created) await this.io.syncDir(this.dir);
       this.stats.fsyncs++;
     }
     this.committedZxid = seg.lastZxid;
+    // The write is done (the file has the bytes): the buffer can take the next batch.
+    this.recycle(seg.out);
+  }
+
+  private recycle(out: BinaryOutputArchive): void {
+    if (this.spare.length >= SPARE_BUFFERS || out.capacity > SPARE_BUFFER_MAX) return;
+    out.reset();
+    this.spare.push(out);
   }
 
   /** Committed entries with zxid > `after`, from disk (commits in flight are awaited first). */
@@ -258,7 +302,8 @@ function dropPendingAfter(segs: Segment[], zxid: bigint): Segment[] {
   for (const seg of segs) {
     const n = seg.zxids.filter((z) => z <= zxid).length;
     if (n === 0) break;
-    out.push({ ...seg, lastZxid: seg.zxids[n - 1], entries: seg.entries.slice(0, n), zxids: seg.zxids.slice(0, n) });
+    seg.out.truncate(seg.ends[n - 1]);
+    out.push({ ...seg, lastZxid: seg.zxids[n - 1], ends: seg.ends.slice(0, n), zxids: seg.zxids.slice(0, n) });
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { constants, fdatasync } from 'node:fs';
 import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import type { FileIO, OpenMode, StoredFile } from '../../lib/persistence/file-io';
 
@@ -13,6 +13,8 @@ class NodeStoredFile implements StoredFile {
   constructor(
     readonly path: string,
     private readonly fh: FileHandle,
+    /** Opened with O_DSYNC: a write returns once its bytes are durable. */
+    readonly durableWrites = false,
   ) {}
 
   async size(): Promise<number> {
@@ -38,8 +40,9 @@ class NodeStoredFile implements StoredFile {
     }
   }
 
-  async sync(): Promise<void> {
-    await this.fh.datasync();
+  sync(): Promise<void> {
+    // The callback API: FileHandle's promise methods add their own bookkeeping per call.
+    return new Promise((resolve, reject) => fdatasync(this.fh.fd, (err) => (err ? reject(err) : resolve())));
   }
 
   async truncate(length: number): Promise<void> {
@@ -49,6 +52,25 @@ class NodeStoredFile implements StoredFile {
   async close(): Promise<void> {
     await this.fh.close();
   }
+}
+
+/** A file whose every write is durable when it resolves (see createDurableFile). */
+export interface DurableWriteFile extends StoredFile {
+  readonly durableWrites: true;
+}
+
+export function hasDurableWrites(f: StoredFile): f is DurableWriteFile {
+  return (f as Partial<DurableWriteFile>).durableWrites === true;
+}
+
+/**
+ * A new file opened O_DSYNC, for the txn log: each write is also its fdatasync, so a
+ * group commit is one thread-pool round trip (and one wake-up of the event loop) where a
+ * write and a separate sync were two. The bytes on disk are the same.
+ */
+export async function createDurableFile(path: string): Promise<DurableWriteFile> {
+  const fh = await open(path, FLAGS.create | constants.O_DSYNC, 0o644);
+  return new NodeStoredFile(path, fh, true) as DurableWriteFile;
 }
 
 /** The real file system. */

@@ -45,8 +45,8 @@ function write(cxid: number): Request {
   r.hdr = new TxnHeader({ clientId: 1n, cxid, zxid: nextZxid++, time: 0n, type: OpCode.setData });
   return r;
 }
-function read(cxid: number): Request {
-  return new Request(null, 1n, cxid, OpCode.getData, Buffer.alloc(0), [], 0);
+function read(cxid: number, session = 1n, type: number = OpCode.getData): Request {
+  return new Request(null, session, cxid, type, Buffer.alloc(0), [], 0);
 }
 const settle = () => new Promise((r) => setImmediate(r));
 
@@ -135,6 +135,22 @@ describe('SyncRequestProcessor (group commit)', () => {
     await settle();
     h.input.next(read(4));
     expect(h.out.map((r) => r.cxid)).toEqual([1, 2, 3, 4]);
+  });
+
+  it("lets another session's read pass txns still waiting for the log, but not its own session's", async () => {
+    const h = harness();
+    h.input.next(write(1)); // session 1
+    h.input.next(read(2, 2n)); // session 2 has nothing queued: answered now
+    h.input.next(read(3, 1n)); // session 1's read stays behind its write
+    h.input.next(read(4, 3n, OpCode.sync)); // sync keeps its place in line
+    h.input.next(read(5, 3n)); // and session 3's read stays behind its sync
+    expect(h.out.map((r) => r.cxid)).toEqual([2]);
+    await settle();
+    h.log.commits[0].finish();
+    await settle();
+    expect(h.out.map((r) => r.cxid)).toEqual([2, 1, 3, 4, 5]);
+    h.input.next(read(6, 3n)); // nothing queued any more
+    expect(h.out.map((r) => r.cxid)).toEqual([2, 1, 3, 4, 5, 6]);
   });
 
   it('releases reads queued during a commit right after it, even with no txn behind them', async () => {

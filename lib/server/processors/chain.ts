@@ -1,4 +1,4 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import { Observable, type OperatorFunction, type Subscriber } from 'rxjs';
 import { ReplyHeader } from '../../jute/records/proto';
 import { Code, opName } from '../../protocol';
 import type { Request } from '../request';
@@ -77,4 +77,34 @@ export function guarded(stage: string, step: RequestStep, zks: ZooKeeperServer):
         complete: () => subscriber.complete(),
       }),
     );
+}
+
+/**
+ * The head of a chain: what a Subject would be, without the closure and the iterator
+ * over its observers that Subject.next makes for every request. It has one subscriber,
+ * the chain; requests before that subscription or after complete() are dropped.
+ */
+export class RequestSource {
+  private sink: Subscriber<Request> | null = null;
+  private done = false;
+  readonly requests = new Observable<Request>((subscriber) => {
+    if (this.done) {
+      subscriber.complete();
+      return;
+    }
+    this.sink = subscriber;
+    return () => {
+      if (this.sink === subscriber) this.sink = null;
+    };
+  });
+
+  next(r: Request): void {
+    if (!this.done) this.sink?.next(r);
+  }
+
+  complete(): void {
+    if (this.done) return;
+    this.done = true;
+    this.sink?.complete();
+  }
 }

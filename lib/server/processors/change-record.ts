@@ -2,6 +2,8 @@ import type { ACL } from '../../jute/records/data';
 import { StatPersisted } from '../../jute/records/data';
 import { copyStatPersisted } from '../../data/data-node';
 
+const NO_ACL: ACL[] = Object.freeze([]) as unknown as ACL[];
+
 /** The node's digest and the tree digest once its txn is applied. */
 export interface PrecalculatedDigest {
   readonly nodeDigest: bigint;
@@ -26,11 +28,14 @@ export class ChangeRecord {
     public data: Buffer | null = null,
   ) {}
 
-  /** A copy tagged with the zxid of the txn about to change it. */
+  /**
+   * A copy tagged with the zxid of the txn about to change it. The ACL list is shared,
+   * not copied as Java does: records only read it, and a setACL's new list replaces it.
+   */
   duplicate(zxid: bigint): ChangeRecord {
     const stat = new StatPersisted();
     if (this.stat !== null) copyStatPersisted(this.stat, stat);
-    const c = new ChangeRecord(zxid, this.path, stat, this.childCount, this.acl === null ? [] : [...this.acl], this.data);
+    const c = new ChangeRecord(zxid, this.path, stat, this.childCount, this.acl === null ? NO_ACL : this.acl, this.data);
     c.digest = this.digest;
     return c;
   }

@@ -1,4 +1,7 @@
 import type { DataTree } from '../../data/data-tree';
+import { encodedChildNames } from '../../data/data-node';
+import type { BinaryOutputArchive } from '../../jute/binary-output-archive';
+import type { PreEncodedRecord } from '../../jute/codec';
 import { ACL, ClientInfo, Id, Stat } from '../../jute/records/data';
 import {
   AddWatchRequest,
@@ -78,10 +81,40 @@ export function handleGetData(rc: ReadContext, req: GetDataRequest, cnxn: Server
   return new GetDataResponse({ data, stat });
 }
 
+/**
+ * A GetChildrenResponse over a node's shared, frozen name list: it serializes as the
+ * node's cached encoding, which a connection can also send as it is (PreEncodedRecord).
+ */
+export class SharedGetChildrenResponse extends GetChildrenResponse implements PreEncodedRecord {
+  override serialize(oa: BinaryOutputArchive): void {
+    const bytes = this.preEncoded();
+    if (bytes === null) super.serialize(oa);
+    else oa.writeRaw(bytes);
+  }
+
+  preEncoded(): Buffer | null {
+    return this.children !== null && Object.isFrozen(this.children) ? encodedChildNames(this.children) : null;
+  }
+}
+
+/** GetChildren2Response likewise: the cached names, then the stat. */
+export class SharedGetChildren2Response extends GetChildren2Response {
+  override serialize(oa: BinaryOutputArchive): void {
+    if (this.children === null || !Object.isFrozen(this.children) || this.stat === null) {
+      super.serialize(oa);
+      return;
+    }
+    oa.writeRaw(encodedChildNames(this.children));
+    this.stat.serialize(oa);
+  }
+}
+
 /** handleGetChildrenRequest: NoNode, then READ, then the names (and a child watch if asked). */
 export function handleGetChildren(rc: ReadContext, req: GetChildrenRequest, cnxn: ServerCnxn, authInfo: readonly Id[]): GetChildrenResponse {
   check(rc, req.path, Perms.READ, authInfo);
-  return new GetChildrenResponse({ children: rc.tree.getChildren(req.path!, null, req.watch ? cnxn : null) });
+  // The list is the node's own (frozen): nothing downstream changes a response's children.
+  const children = rc.tree.getChildNames(req.path!, null, req.watch ? cnxn : null) as string[];
+  return new SharedGetChildrenResponse({ children });
 }
 
 /** String.trim(): Java strips code units <= ' ' only. */
@@ -214,8 +247,8 @@ export function handleRead(rc: ReadContext, request: Request, cnxn: ServerCnxn, 
       const req = decode(GetChildren2Request, body);
       check(rc, req.path, Perms.READ, authInfo);
       const stat = new Stat();
-      const children = tree.getChildren(req.path!, stat, req.watch ? cnxn : null);
-      return { rsp: new GetChildren2Response({ children, stat }), path: req.path, lastOp: 'GETC' };
+      const children = tree.getChildNames(req.path!, stat, req.watch ? cnxn : null) as string[];
+      return { rsp: new SharedGetChildren2Response({ children, stat }), path: req.path, lastOp: 'GETC' };
     }
     case OpCode.checkWatches: {
       const req = decode(CheckWatchesRequest, body);

@@ -1,4 +1,4 @@
-import { encode } from '../../jute/codec';
+import { encodeTransient } from '../../jute/codec';
 import {
   CheckVersionRequest,
   CreateRequest,
@@ -10,6 +10,7 @@ import {
 } from '../../jute/records/proto';
 import { ErrorTxn, MultiTxn, Txn, TxnHeader } from '../../jute/records/txn';
 import type { JuteRecord, RecordClass } from '../../jute/types';
+import { rememberSubTxns } from '../../data/data-tree-txn';
 import { Code, KeeperException, OpCode, opName } from '../../protocol';
 import type { Request } from '../request';
 import { decodeMultiOperationRecord, type Op } from './multi-operation-record';
@@ -150,6 +151,7 @@ export class PrepRequestProcessor {
     request.hdr = this.header(request, zxid, request.type);
 
     const txns: Txn[] = [];
+    const records: JuteRecord[] = [];
     let failed = false;
     for (const op of ops) {
       let type: number;
@@ -181,9 +183,13 @@ export class PrepRequestProcessor {
           this.changes.rollback(zxid, pending);
         }
       }
-      txns.push(new Txn({ type, data: encode(txn) }));
+      // The op's bytes live as long as the request: carved from the shared arena.
+      txns.push(new Txn({ type, data: encodeTransient(txn) }));
+      records.push(txn);
     }
-    request.txn = new MultiTxn({ txns });
+    const multi = new MultiTxn({ txns });
+    rememberSubTxns(multi, records);
+    request.txn = multi;
     this.changes.setCurrentTxnDigest(request);
   }
 

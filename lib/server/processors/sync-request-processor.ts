@@ -2,6 +2,7 @@ import { Observable, type OperatorFunction } from 'rxjs';
 import type { Logger } from '../../core/logger';
 import type { Random } from '../../core/random';
 import type { TxnEntry, TxnLog } from '../../persistence/txn-log';
+import { OpCode } from '../../protocol/op-code';
 import type { Request } from '../request';
 
 /** What the sync stage needs from its server. */
@@ -106,6 +107,24 @@ export class SnapshotTrigger {
   }
 }
 
+/**
+ * Reads that need not wait for other sessions' txns: a read that arrives while those are
+ * still waiting for the log may be answered before them, as if it had come first (it is
+ * concurrent with them; none is acknowledged yet). A session's own order is kept: its
+ * read still waits behind its own txns and queued requests. Sync and the watch-managing
+ * requests keep Java's place in line.
+ */
+const READS_PASSING_OTHER_SESSIONS: ReadonlySet<number> = new Set([
+  OpCode.exists,
+  OpCode.getData,
+  OpCode.getChildren,
+  OpCode.getChildren2,
+  OpCode.getACL,
+  OpCode.getAllChildrenNumber,
+  OpCode.multiRead,
+  OpCode.ping,
+]);
+
 export function txnEntryOf(r: Request): TxnEntry {
   return { hdr: r.hdr!, txn: r.txn, digest: r.digest };
 }
@@ -116,7 +135,8 @@ export function txnEntryOf(r: Request): TxnEntry {
  * appended while the previous commit was in flight (or in the same synchronous burst).
  * Requests leave in the order they came, each txn only after its commit, and a read
  * waits behind the txns that came before it (Java's toFlush queue); a read with nothing
- * pending passes straight through.
+ * pending passes straight through, and so does a plain read whose own session has
+ * nothing queued (see READS_PASSING_OTHER_SESSIONS).
  *
  * A commit that fails is fatal, as in Java (the server stops): the stream errors and
  * nothing it held is answered, since none of it is known durable.
@@ -146,6 +166,20 @@ export function syncRequestProcessor(
       let failed = false;
       /** Requests of the batch being committed. */
       let inCommit = 0;
+      /** Requests per session in `pending` or in the batch being committed. */
+      const queuedBySession = new Map<bigint, number>();
+
+      const queue = (r: Request): void => {
+        pending.push(r);
+        queuedBySession.set(r.sessionId, (queuedBySession.get(r.sessionId) ?? 0) + 1);
+      };
+
+      const release = (r: Request): void => {
+        const n = (queuedBySession.get(r.sessionId) ?? 1) - 1;
+        if (n === 0) queuedBySession.delete(r.sessionId);
+        else queuedBySession.set(r.sessionId, n);
+        subscriber.next(r);
+      };
 
       const updateBacklog = (): void => {
         stats.backlog = pending.length + inCommit;
@@ -169,6 +203,7 @@ export function syncRequestProcessor(
         ctx.logger.error({ err }, 'txn log failed; no further requests are answered');
         pending = [];
         inCommit = 0;
+        queuedBySession.clear();
         updateBacklog();
         subscriber.error(err);
       };
@@ -188,7 +223,7 @@ export function syncRequestProcessor(
        */
       const drainLeadingReads = (): void => {
         let i = 0;
-        while (i < pending.length && !pending[i].isTxn()) subscriber.next(pending[i++]);
+        while (i < pending.length && !pending[i].isTxn()) release(pending[i++]);
         if (i > 0) pending = pending.slice(i);
       };
 
@@ -217,7 +252,7 @@ export function syncRequestProcessor(
             if (txns > stats.maxBatchSize) stats.maxBatchSize = txns;
             ctx.onCommit?.(txns, now() - started);
             // Still "committing" while the batch goes out, so nothing overtakes it.
-            for (const r of batch) subscriber.next(r);
+            for (const r of batch) release(r);
             committing = false;
             inCommit = 0;
             if (pendingTxns > 0) scheduleFlush();
@@ -244,14 +279,14 @@ export function syncRequestProcessor(
             }
             stats.txnsLogged++;
             snapshots?.txnAppended();
-            pending.push(r);
+            queue(r);
             pendingTxns++;
             scheduleFlush();
             updateBacklog();
-          } else if (!committing && pending.length === 0) {
+          } else if ((!committing && pending.length === 0) || (READS_PASSING_OTHER_SESSIONS.has(r.type) && !queuedBySession.has(r.sessionId))) {
             subscriber.next(r);
           } else {
-            pending.push(r);
+            queue(r);
             updateBacklog();
           }
         },

@@ -29,10 +29,10 @@ describe.each<[string, () => PeerTransport]>([
   ['UDP elections + TCP learners', () => udpPeerTransport()],
 ])('an in-process ensemble over the %s peer transport', (_name, transport) => {
   it('elects, serves, and fails over when the leader stops', async () => {
-    started = await startInProcessEnsemble({ nodes: 3, transport: 'tcp', peerTransport: transport(), config: { tickTime: 100 } });
+    started = await startInProcessEnsemble({ nodes: 3, transport: 'tcp', peerTransport: transport(), config: { tickTime: 100, maxSessionTimeout: 20_000 } });
     const e = started.ensemble;
     await until(() => e.isServing(), 20_000, 'serving');
-    const zk = await ZooKeeper.connect(e.connectString(), { sessionTimeout: 4000 });
+    const zk = await ZooKeeper.connect(e.connectString(), { sessionTimeout: 10_000 });
     try {
       await zk.create('/peer', Buffer.from('yes'));
       const leader = e.leaders()[0];

@@ -35,10 +35,10 @@ describe('startInProcessEnsemble on the wall clock', () => {
     // The peer channels are the memory network on the wall clock (the TCP peer transport is
     // plugins/transport-tcp's); clients use real sockets.
     const peers = new MemoryNetwork(systemClock, new SeededRandom(9), { latency: [0, 2] }).peerTransport;
-    started = await startInProcessEnsemble({ nodes: 3, transport: 'tcp', peerTransport: peers, config: { tickTime: 100 } });
+    started = await startInProcessEnsemble({ nodes: 3, transport: 'tcp', peerTransport: peers, config: { tickTime: 100, maxSessionTimeout: 20_000 } });
     const e = started.ensemble;
     await until(() => e.isServing(), 20_000, 'serving');
-    const zk = await ZooKeeper.connect(e.connectString(), { sessionTimeout: 4000 });
+    const zk = await ZooKeeper.connect(e.connectString(), { sessionTimeout: 10_000 });
     try {
       await zk.create('/tcp', Buffer.from('yes'));
       const leader = e.leaders()[0];
@@ -52,10 +52,10 @@ describe('startInProcessEnsemble on the wall clock', () => {
   }, 60_000);
 
   it('three servers over the TCP peer transport elect, serve and fail over', async () => {
-    started = await startInProcessEnsemble({ nodes: 3, transport: 'tcp', config: { tickTime: 100 } });
+    started = await startInProcessEnsemble({ nodes: 3, transport: 'tcp', config: { tickTime: 100, maxSessionTimeout: 20_000 } });
     const e = started.ensemble;
     await until(() => e.isServing(), 30_000, 'serving');
-    const zk = await ZooKeeper.connect(e.connectString(), { sessionTimeout: 4000 });
+    const zk = await ZooKeeper.connect(e.connectString(), { sessionTimeout: 10_000 });
     try {
       await zk.create('/tcp', Buffer.from('yes'));
       await e.stopNode(e.leaders()[0].myId);

@@ -213,7 +213,7 @@ export class DataTree {
     parent.addChild(childName);
     this.nodes.postChange(parentName, parent);
     this.nodeDataSize += nodeSize(path, child.data);
-    this.nodes.put(path, child);
+    this.nodes.insert(path, child);
     this.ephemerals.add(path, ephemeralOwner);
     if (outputStat !== null) this.statOf(child, outputStat);
 

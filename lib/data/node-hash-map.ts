@@ -31,6 +31,13 @@ export class NodeHashMap {
     return old;
   }
 
+  /** put for a path the caller has just found absent: no second lookup. */
+  insert(path: string, node: DataNode): void {
+    this.nodes.set(path, node);
+    this.recent.delete(path);
+    this.addDigest(path, node);
+  }
+
   /** For the "/" alias of the root, whose digest is already counted under "". */
   putWithoutDigest(path: string, node: DataNode): DataNode | undefined {
     const old = this.nodes.get(path);

@@ -10,6 +10,7 @@ import { calculateFileSizeWithPadding, DEFAULT_PREALLOC_SIZE } from './file-padd
 import { readTxnLog, type ReadListener } from './file-txn-iterator';
 import { recoverLastZxid, truncateLogAfter, truncateTornTails, type TornTailRepair } from './log-repair';
 import { createDurableFile, hasDurableWrites, nodeFileIO } from './node-file-io';
+import { ZeroAhead } from './zero-ahead';
 import { DEFAULT_MAX_ENTRY_SIZE, ENTRY_PREFIX_SIZE, EOR, encodeFileHeader, FILE_HEADER_SIZE, makeLogName } from './txn-log-format';
 
 export interface FileTxnLogOptions {
@@ -51,6 +52,8 @@ const SPARE_BUFFER_MAX = 8 * 1024 * 1024;
 interface OpenFile {
   readonly file: StoredFile;
   readonly path: string;
+  /** Zeroes the preallocated space ahead of the writer (O_DSYNC files on the real disk). */
+  readonly zero: ZeroAhead | null;
   /** Where the next entry goes. */
   pos: number;
   /** The file's length as preallocated so far (FilePadding.currentSize). */
@@ -185,12 +188,12 @@ export class FileTxnLog implements TxnLog {
   private async writeSegment(seg: Segment): Promise<void> {
     let created = false;
     if (seg.newFile || !this.current) {
-      await this.current?.file.close();
-      this.current = null;
+      await this.closeCurrent();
       const path = join(this.dir, makeLogName(seg.firstZxid));
       // On the real file system a synced log writes through O_DSYNC: one round trip a commit.
       const file = this.forceSync && this.io === nodeFileIO ? await createDurableFile(path) : await this.io.open(path, 'create');
-      this.current = { file, path, pos: 0, paddedSize: FILE_HEADER_SIZE };
+      const zero = hasDurableWrites(file) ? new ZeroAhead(file, this.logger) : null;
+      this.current = { file, path, zero, pos: 0, paddedSize: FILE_HEADER_SIZE };
       this.stats.filesCreated++;
       created = true;
     }
@@ -205,6 +208,7 @@ export class FileTxnLog implements TxnLog {
       pos = base + end;
     }
     const data = created ? Buffer.concat([encodeFileHeader(), entries]) : entries;
+    await cur.zero?.before(cur.pos + data.length);
     await cur.file.write(cur.pos, data);
     this.stats.writes++;
     const dataEnd = cur.pos + data.length;
@@ -216,6 +220,7 @@ export class FileTxnLog implements TxnLog {
     }
     cur.pos = dataEnd;
     cur.paddedSize = size;
+    cur.zero?.after(dataEnd, size);
     if (this.forceSync) {
       // An O_DSYNC file's writes were each their own fdatasync.
       if (!hasDurableWrites(cur.file)) await cur.file.sync();
@@ -266,8 +271,7 @@ export class FileTxnLog implements TxnLog {
       return;
     }
     this.pending = [];
-    await this.current?.file.close();
-    this.current = null;
+    await this.closeCurrent();
     this.rollRequested = true;
     try {
       this.lastZxid = this.committedZxid = await truncateLogAfter(this.io, this.dir, zxid, this.scanOpts());
@@ -290,9 +294,16 @@ export class FileTxnLog implements TxnLog {
     this.closed = true;
     await this.chain;
     this.pending = [];
+    await this.closeCurrent();
+  }
+
+  /** Closes the open file once nothing is writing to it any more. */
+  private async closeCurrent(): Promise<void> {
     const cur = this.current;
     this.current = null;
-    await cur?.file.close();
+    if (cur === null) return;
+    await cur.zero?.idle();
+    await cur.file.close();
   }
 }
 

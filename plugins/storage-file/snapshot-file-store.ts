@@ -24,6 +24,8 @@ import {
 import { nodeFileIO } from './node-file-io';
 import { createCompressor, decompress, looksComplete } from './snapshot-compression';
 
+const DEFAULT_FILE_SNAPSHOT_CHUNK = 256 * 1024;
+
 export interface FileSnapshotStoreOptions {
   /** The directory holding snapshot.* files (ZooKeeper's <dataDir>/version-2). */
   dir: string;
@@ -70,7 +72,9 @@ export class FileSnapshotStore implements SnapshotStore {
     this.compression = opts.compression ?? 'none';
     this.forceSync = opts.forceSync ?? true;
     this.maxBuffer = opts.maxBuffer ?? DEFAULT_SNAPSHOT_MAX_BUFFER;
-    this.chunkSize = opts.chunkSize;
+    // 256 KiB a chunk: a quarter of the write round trips of the serializer's 64 KiB, for
+    // well under a millisecond of serializing between turns of the event loop.
+    this.chunkSize = opts.chunkSize ?? DEFAULT_FILE_SNAPSHOT_CHUNK;
     this.log = opts.logger ?? silentLogger;
   }
 

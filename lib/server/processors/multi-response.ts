@@ -24,6 +24,13 @@ export type OpResult =
   | { readonly type: typeof OpCode.getData; readonly data: Buffer | null; readonly stat: Stat }
   | { readonly type: typeof OpCode.error; readonly err: number };
 
+/** MultiHeader.serialize without the record. */
+function writeHeader(oa: BinaryOutputArchive, type: number, done: boolean, err: number): void {
+  oa.writeInt(type, 'MultiHeader.type');
+  oa.writeBool(done, 'MultiHeader.done');
+  oa.writeInt(err, 'MultiHeader.err');
+}
+
 /** A MultiResponse the decoder does not understand. */
 export class MultiResponseError extends Error {
   override name = 'MultiResponseError';
@@ -43,7 +50,8 @@ export class MultiResponse implements JuteRecord {
 
   serialize(oa: BinaryOutputArchive): void {
     for (const r of this.results) {
-      new MultiHeader({ type: r.type, done: false, err: r.type === OpCode.error ? r.err : 0 }).serialize(oa);
+      // MultiHeader's fields written in place: a record per op per reply added up.
+      writeHeader(oa, r.type, false, r.type === OpCode.error ? r.err : 0);
       switch (r.type) {
         case OpCode.create:
           new CreateResponse({ path: r.path }).serialize(oa);
@@ -55,7 +63,9 @@ export class MultiResponse implements JuteRecord {
         case OpCode.check:
           break;
         case OpCode.setData:
-          new SetDataResponse({ stat: r.stat }).serialize(oa);
+          // SetDataResponse is its stat alone; a missing one fails as the record would.
+          if (r.stat == null) new SetDataResponse({ stat: r.stat }).serialize(oa);
+          else r.stat.serialize(oa);
           break;
         case OpCode.getChildren:
           new GetChildrenResponse({ children: r.children }).serialize(oa);
@@ -64,13 +74,13 @@ export class MultiResponse implements JuteRecord {
           new GetDataResponse({ data: r.data, stat: r.stat }).serialize(oa);
           break;
         case OpCode.error:
-          new ErrorResponse({ err: r.err }).serialize(oa);
+          oa.writeInt(r.err, 'ErrorResponse.err');
           break;
         default:
           throw new MultiResponseError(`Invalid type ${(r as { type: number }).type} in MultiResponse`);
       }
     }
-    new MultiHeader({ type: -1, done: true, err: -1 }).serialize(oa);
+    writeHeader(oa, -1, true, -1);
   }
 
   static deserialize(ia: BinaryInputArchive): MultiResponse {

@@ -1,5 +1,7 @@
 import type { StatPersisted } from '../jute/records/data';
 import { CONTAINER_EPHEMERAL_OWNER } from '../data/ephemeral-type';
+import { Quotas } from '../data/quotas';
+import { StatsTrack } from '../data/stats-track';
 import type { ParsedSnapshot } from './snapshot-format';
 import { javaHashOrder, javaLongHash, javaStringHash } from './snapshot-java-order';
 
@@ -45,7 +47,54 @@ function buildTree(parsed: ParsedSnapshot): Map<string, TreeNode> {
   for (const t of byPath.values()) t.children = javaHashOrder(t.children, javaStringHash, 8);
   const root = byPath.get('');
   if (root) byPath.set('/', root);
+  recountQuotas(byPath);
   return byPath;
+}
+
+/**
+ * DataTree.setupQuota, which Java's formatter runs when it loads the file: every
+ * zookeeper_stats node is rewritten from a recount of its subtree. A fuzzy snapshot can
+ * hold a stats node older or newer than the nodes it counts, so the stored bytes are not
+ * what Java prints.
+ */
+function recountQuotas(byPath: Map<string, TreeNode>): void {
+  if (!byPath.has(Quotas.quotaZookeeper)) return;
+  const limitSuffix = '/' + Quotas.limitNode;
+  const stack = [Quotas.quotaZookeeper];
+  while (stack.length > 0) {
+    const path = stack.pop()!;
+    const node = byPath.get(path);
+    if (node === undefined) continue;
+    if (node.children.length > 0) {
+      for (const c of node.children) stack.push(`${path}/${c}`);
+      continue;
+    }
+    if (!path.endsWith(limitSuffix)) continue;
+    const realPath = path.substring(Quotas.quotaZookeeper.length, path.indexOf(limitSuffix));
+    const statNode = byPath.get(Quotas.statPath(realPath));
+    if (statNode === undefined) continue;
+    const track = new StatsTrack();
+    const counted = countSubtree(byPath, realPath);
+    track.count = counted.count;
+    track.bytes = counted.bytes;
+    statNode.data = track.getStatsBytes();
+  }
+}
+
+/** DataTree.getCounts: nodes and data bytes in a subtree ("" is the root). */
+function countSubtree(byPath: Map<string, TreeNode>, path: string): { count: bigint; bytes: bigint } {
+  let count = 0n;
+  let bytes = 0n;
+  const stack = [path];
+  while (stack.length > 0) {
+    const p = stack.pop()!;
+    const n = byPath.get(p);
+    if (n === undefined) continue;
+    count++;
+    bytes += BigInt(n.data === null ? 0 : n.data.length);
+    for (const c of n.children) stack.push(`${p}/${c}`);
+  }
+  return { count, bytes };
 }
 
 function childPath(name: string, child: string): string {

@@ -88,7 +88,8 @@ describe.each(targets)('client sessions against $name', (target) => {
     expect(zk.sessionId).toBe(id);
     expect((await zk.getData(p)).data!.toString()).toBe('v0');
     await admin.setData(p, 'v1');
-    await eventWhere(watch, (e) => e.type === EventType.NodeDataChanged);
+    // `seen` took the stream's first subscription; the event may land before setData's reply.
+    await until(() => seen.events.some((e) => e.type === EventType.NodeDataChanged), 10_000, 'NodeDataChanged');
     expect(distinctStates(seen.events)).toEqual([KeeperState.Disconnected, KeeperState.SyncConnected]);
     expect(seen.events.filter((e) => e.type !== EventType.None).map((e) => e.type)).toEqual([EventType.NodeDataChanged]);
   });

@@ -149,7 +149,8 @@ describe('snapshots across Apache ZooKeeper 3.8 and zoolab', () => {
   it.each<[SnapshotCompression]>([['none'], ['gz'], ['snappy']])(
     'a data dir written by the Java server (snapCount=10, compression %s) restores to the tree it served',
     async (compression) => {
-      const dataDir = join(work, `java-${compression}`);
+      // A fresh directory per attempt: a retry must not restore the failed attempt's data.
+      const dataDir = mkdtempSync(join(work, `java-${compression}-`));
       const method: Record<string, string> = compression === 'none' ? {} : { 'snapshot.compression.method': compression };
       let zk: JavaZooKeeper | undefined;
       let seen: Record<string, Seen>;
@@ -213,14 +214,14 @@ describe('snapshots across Apache ZooKeeper 3.8 and zoolab', () => {
   );
 
   it('a snapshot and log written here are read by SnapshotFormatter and served by the Java server', async () => {
-    const dataDir = join(work, 'zoolab-written');
+    const dataDir = mkdtempSync(join(work, 'zoolab-written-'));
     const dir = join(dataDir, 'version-2');
     mkdirSync(dir, { recursive: true });
     const log = await FileTxnLog.open({ dir, forceSync: false });
     const w = new Workload(log).populate({ timeouts: [600_000, 600_000, 600_000] });
     for (let i = 0; i < 30; i++) w.create(`/bulk-${i}`, `${i}`.repeat(i));
     await log.commit();
-    const stores = (['none', 'gz', 'snappy'] as const).map((c) => new FileSnapshotStore({ dir: join(work, `zoolab-${c}`), compression: c }));
+    const stores = (['none', 'gz', 'snappy'] as const).map((c) => new FileSnapshotStore({ dir: mkdtempSync(join(work, `zoolab-${c}-`)), compression: c }));
     for (const s of stores) await s.save(w.tree, w.sessions);
     const snapshots = new FileSnapshotStore({ dir });
     const saved = await snapshots.save(w.tree, w.sessions);

@@ -60,7 +60,7 @@ function buildTree(parsed: ParsedSnapshot): Map<string, TreeNode> {
 function recountQuotas(byPath: Map<string, TreeNode>): void {
   if (!byPath.has(Quotas.quotaZookeeper)) return;
   const limitSuffix = '/' + Quotas.limitNode;
-  const stack = [Quotas.quotaZookeeper];
+  const stack: string[] = [Quotas.quotaZookeeper];
   while (stack.length > 0) {
     const path = stack.pop()!;
     const node = byPath.get(path);

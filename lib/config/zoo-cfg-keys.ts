@@ -116,6 +116,13 @@ export const IGNORED_ZOOKEEPER_KEYS = new Set([
   'admin.enableServer', 'admin.serverAddress', 'admin.serverPort', 'admin.idleTimeout', 'admin.commandURL',
 ]);
 
+/**
+ * System properties zoolab does read, later, from `raw` by whoever assembles the server
+ * (the storage choice, ZKDatabase's start-up rules, the quorum connection settings);
+ * with or without the "zookeeper." prefix, as Java takes them. Known, so not warned about.
+ */
+export const RAW_PROPERTY_KEYS = new Set(['snapshot.trust.empty', 'db.autocreate', 'snapshot.compression.method', 'cnxTimeout', 'tcpKeepAlive']);
+
 /** Finds the handler for a zoo.cfg key, or null for a key zoolab does not interpret. */
 export function handlerFor(key: string): KeyHandler | null {
   if (Object.hasOwn(QUORUM_PEER_KEYS, key)) return QUORUM_PEER_KEYS[key];

@@ -74,6 +74,14 @@ describe('zoo.cfg keys into ServerConfig', () => {
     expect(r.warnings).toContain('admin.enableServer is a ZooKeeper setting zoolab does not use; ignored');
   });
 
+  it('keeps the system properties zoolab reads later in raw without a warning, with or without the zookeeper. prefix', () => {
+    const r = parse(base + 'snapshot.trust.empty=true\nzookeeper.db.autocreate=false\nsnapshot.compression.method=gz\ncnxTimeout=2000');
+    expect(r.warnings).toEqual([]);
+    expect(r.config.raw.get('snapshot.trust.empty')).toBe('true');
+    expect(r.config.raw.get('zookeeper.db.autocreate')).toBe('false');
+    expect(r.config.raw.get('snapshot.compression.method')).toBe('gz');
+  });
+
   it('trims keys and values, and strips brackets from an IPv6 clientPortAddress', () => {
     const c = cfgOf('clientPort = 2182   \nclientPortAddress=[::1]');
     expect(c.clientPort).toBe(2182);

@@ -1,12 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { TARGETS, type ComparisonRow, type RunRecord } from './compare';
 import type { EnsembleResult } from './ensemble-suite';
 import { FAILOVER_TARGET, sampleLines, TIMING_HEADERS, timingCells, timingTable } from './ensemble-timings';
-import { mdTable } from './report-markdown';
-import { compareCells, COMPARE_HEADERS, consoleReport, RUN_HEADERS, runCells } from './report-table';
+import { comparisonSection, mdTable, reproduceSection, runsTable, setupSection } from './report-markdown';
+import { consoleReport } from './report-table';
 import type { SuiteMeta } from './suite-meta';
-import { latencyCdf, throughputChart } from './svg-plots';
+import { writeReportFiles } from './report-files';
 
 /** The ensemble run's console text, Markdown report and files. */
 
@@ -61,12 +59,7 @@ export function ensembleMarkdown(x: { meta: SuiteMeta; runs: RunRecord[]; compar
   out.push('');
   for (const r of e.timings) if (r.note) out.push(`- ${r.label}: **${r.verdict}** — ${r.note}`);
   out.push('');
-  if (x.comparison.length > 0) {
-    out.push(mdTable(COMPARE_HEADERS, x.comparison.map((c) => compareCells(c).map((v, i) => (i === COMPARE_HEADERS.length - 1 ? `**${v}**` : v)))));
-    out.push('');
-    for (const c of x.comparison) if (c.note) out.push(`- ${c.workload}: **${c.verdict}** — ${c.note}`);
-    out.push('');
-  }
+  out.push(...comparisonSection(x.comparison));
   out.push('## How election and failover are measured');
   out.push('');
   for (const l of howMeasured(e)) out.push(`- ${l}`);
@@ -79,62 +72,21 @@ export function ensembleMarkdown(x: { meta: SuiteMeta; runs: RunRecord[]; compar
   out.push('');
   out.push('Sessions spread over every member, round robin. Latency in ms; server CPU is the sum over all members, in % of one core.');
   out.push('');
-  out.push(mdTable(RUN_HEADERS, x.runs.map(runCells)));
-  out.push('');
-  for (const r of x.runs.filter((r) => r.failure)) out.push(`- ${r.workload} on ${r.target} **FAILED**: ${r.failure}`);
-  for (const r of x.runs.filter((r) => r.errorCount > 0)) out.push(`- ${r.workload} on ${r.target}: error replies ${JSON.stringify(r.errors)}`);
+  out.push(...runsTable(x.runs));
   out.push('');
   out.push('![throughput](throughput.svg)');
   out.push('');
   for (const c of x.cdfSvgs) out.push(`![${c.workload}](${c.file})`);
   out.push('');
-  out.push('## Setup');
-  out.push('');
-  for (const [k, v] of Object.entries(m.load)) out.push(`- ${k}: ${v}`);
-  out.push('');
-  for (const [name, settings] of Object.entries(m.targets)) {
-    out.push(`**${name}**`);
-    out.push('');
-    for (const [k, v] of Object.entries(settings)) out.push(`- ${k}: ${v}`);
-    out.push('');
-  }
-  out.push('Every member of both ensembles: ' + Object.entries(m.server).map(([k, v]) => `${k}=${v}`).join(', '));
-  out.push('');
-  out.push('## Reproduce');
-  out.push('');
-  out.push('```');
-  out.push(m.command);
-  out.push('```');
-  out.push('');
+  out.push(...setupSection(m, 'Every member of both ensembles'));
+  out.push(...reproduceSection(m));
   return out.join('\n');
 }
 
 export function writeEnsembleResults(outDir: string, x: { meta: SuiteMeta; runs: RunRecord[]; comparison: ComparisonRow[]; ensemble: EnsembleResult }): string[] {
-  mkdirSync(outDir, { recursive: true });
-  const files: string[] = [];
-  const write = (name: string, content: string): void => {
-    writeFileSync(join(outDir, name), content);
-    files.push(name);
+  const titles = {
+    throughput: `Throughput per workload, ensembles of ${x.ensemble.nodes} (ops/s)`,
+    cdf: (w: string) => `${w} through ${x.ensemble.nodes} members: latency CDF`,
   };
-  write('results.json', JSON.stringify(x, null, 2) + '\n');
-  const targets = [...new Set(x.runs.map((r) => r.target))];
-  const workloads = [...new Set(x.runs.map((r) => r.workload))];
-  const find = (w: string, t: string): RunRecord | undefined => x.runs.find((r) => r.workload === w && r.target === t);
-  write(
-    'throughput.svg',
-    throughputChart(`Throughput per workload, ensembles of ${x.ensemble.nodes} (ops/s)`, workloads, targets, (w, t) => {
-      const r = find(w, t);
-      return r && !r.failure ? r.opsPerSec : null;
-    }),
-  );
-  const cdfs: Array<{ workload: string; file: string }> = [];
-  for (const w of workloads) {
-    const series = targets.map((t) => ({ name: t, points: find(w, t)?.spectrum ?? [] }));
-    if (series.every((s) => s.points.length === 0)) continue;
-    const file = `latency-${w}.svg`;
-    write(file, latencyCdf(`${w} through ${x.ensemble.nodes} members: latency CDF`, series));
-    cdfs.push({ workload: w, file });
-  }
-  write('report.md', ensembleMarkdown({ ...x, cdfSvgs: cdfs }));
-  return files;
+  return writeReportFiles(outDir, x, titles, (cdfSvgs) => ensembleMarkdown({ ...x, cdfSvgs }));
 }

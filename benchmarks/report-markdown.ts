@@ -10,6 +10,44 @@ export function mdTable(headers: string[], rows: string[][]): string {
   return [`| ${headers.map(esc).join(' | ')} |`, `|${headers.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
 }
 
+/** The comparison table, its verdict column in bold, and the notes under it (nothing without rows). */
+export function comparisonSection(comparison: ComparisonRow[]): string[] {
+  if (comparison.length === 0) return [];
+  const out = [mdTable(COMPARE_HEADERS, comparison.map((c) => compareCells(c).map((v, i) => (i === COMPARE_HEADERS.length - 1 ? `**${v}**` : v)))), ''];
+  for (const c of comparison) if (c.note) out.push(`- ${c.workload}: **${c.verdict}** — ${c.note}`);
+  out.push('');
+  return out;
+}
+
+/** The runs table, then a list item for each run that failed or had error replies. */
+export function runsTable(runs: RunRecord[]): string[] {
+  const out: string[] = [mdTable(RUN_HEADERS, runs.map(runCells)), ''];
+  for (const r of runs.filter((r) => r.failure)) out.push(`- ${r.workload} on ${r.target} **FAILED**: ${r.failure}`);
+  for (const r of runs.filter((r) => r.errorCount > 0)) out.push(`- ${r.workload} on ${r.target}: error replies ${JSON.stringify(r.errors)}`);
+  return out;
+}
+
+/** ## Setup: the load settings, each target's settings, then the server settings both sides got. */
+export function setupSection(m: SuiteMeta, serversLabel: string): string[] {
+  const out: string[] = ['## Setup', ''];
+  for (const [k, v] of Object.entries(m.load)) out.push(`- ${k}: ${v}`);
+  out.push('');
+  for (const [name, settings] of Object.entries(m.targets)) {
+    out.push(`**${name}**`);
+    out.push('');
+    for (const [k, v] of Object.entries(settings)) out.push(`- ${k}: ${v}`);
+    out.push('');
+  }
+  out.push(`${serversLabel}: ` + Object.entries(m.server).map(([k, v]) => `${k}=${v}`).join(', '));
+  out.push('');
+  return out;
+}
+
+/** ## Reproduce: the command that made the report. */
+export function reproduceSection(m: SuiteMeta): string[] {
+  return ['## Reproduce', '', '```', m.command, '```', ''];
+}
+
 export interface MarkdownInput {
   meta: SuiteMeta;
   runs: RunRecord[];
@@ -38,20 +76,12 @@ export function markdownReport(x: MarkdownInput): string {
   out.push('');
   out.push(`Targets: writes ≥ ${TARGETS.writeThroughput}× ZooKeeper's throughput, reads ≥ ${TARGETS.readThroughput}×, p99 latency ≤ ${TARGETS.p99}×. A row meets only if both hold.`);
   out.push('');
-  if (x.comparison.length > 0) {
-    out.push(mdTable(COMPARE_HEADERS, x.comparison.map((c) => compareCells(c).map((v, i) => (i === COMPARE_HEADERS.length - 1 ? `**${v}**` : v)))));
-    out.push('');
-    for (const c of x.comparison) if (c.note) out.push(`- ${c.workload}: **${c.verdict}** — ${c.note}`);
-    out.push('');
-  }
+  out.push(...comparisonSection(x.comparison));
   out.push('## Runs');
   out.push('');
   out.push('Latency in ms. Server CPU and generator CPU in % of one core over the measured window; gen ELU is the busiest generator process\'s event-loop utilization (1.00 = saturated).');
   out.push('');
-  out.push(mdTable(RUN_HEADERS, x.runs.map(runCells)));
-  out.push('');
-  for (const r of x.runs.filter((r) => r.failure)) out.push(`- ${r.workload} on ${r.target} **FAILED**: ${r.failure}`);
-  for (const r of x.runs.filter((r) => r.errorCount > 0)) out.push(`- ${r.workload} on ${r.target}: error replies ${JSON.stringify(r.errors)}`);
+  out.push(...runsTable(x.runs));
   for (const r of x.runs.filter((r) => r.notificationLatency)) {
     const n = r.notificationLatency!;
     out.push(`- ${r.workload} on ${r.target}: per-notification latency p50 ${fmtMs(n.p50Ms)} ms, p99 ${fmtMs(n.p99Ms)} ms (rows above: until the last watcher)`);
@@ -72,18 +102,7 @@ export function markdownReport(x: MarkdownInput): string {
     out.push(`- **${r.workload}** (${r.class}): ${r.description}`);
   }
   out.push('');
-  out.push('## Setup');
-  out.push('');
-  for (const [k, v] of Object.entries(m.load)) out.push(`- ${k}: ${v}`);
-  out.push('');
-  for (const [name, settings] of Object.entries(m.targets)) {
-    out.push(`**${name}**`);
-    out.push('');
-    for (const [k, v] of Object.entries(settings)) out.push(`- ${k}: ${v}`);
-    out.push('');
-  }
-  out.push('Both started servers: ' + Object.entries(m.server).map(([k, v]) => `${k}=${v}`).join(', '));
-  out.push('');
+  out.push(...setupSection(m, 'Both started servers'));
   if (m.pending.length > 0) {
     out.push('## Ensemble rows');
     out.push('');
@@ -112,11 +131,6 @@ export function markdownReport(x: MarkdownInput): string {
     out.push(mdTable(['self %', 'file'], x.profile.byFile.map((f) => [f.selfPercent.toFixed(1), f.file])));
     out.push('');
   }
-  out.push('## Reproduce');
-  out.push('');
-  out.push('```');
-  out.push(m.command);
-  out.push('```');
-  out.push('');
+  out.push(...reproduceSection(m));
   return out.join('\n');
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BenchOptions, StartedTarget } from './bench-options';
@@ -7,10 +7,10 @@ import { formatProfileSummary, summarizeCpuProfile, type ProfileSummary } from '
 import { ensembleSuiteBody, type EnsembleResult } from './ensemble-suite';
 import { countSnapshots, failedRecord, measureWorkload, prepareTarget } from './measure-target';
 import { progressFactory, type ProgressFactory } from './progress';
+import { writeReportFiles } from './report-files';
 import { markdownReport } from './report-markdown';
 import { consoleReport } from './report-table';
 import { ENSEMBLE_COMMAND, suiteMeta, type SuiteMeta } from './suite-meta';
-import { latencyCdf, throughputChart } from './svg-plots';
 import { externalTarget } from './targets/external-target';
 import type { Target } from './targets/target';
 import { startZoolabTarget } from './targets/zoolab-target';
@@ -208,31 +208,6 @@ function writeResults(
   outDir: string,
   x: { meta: SuiteMeta; runs: RunRecord[]; comparison: ComparisonRow[]; profile: ProfileSummary | null; profileWorkload: WorkloadName | null; profileRun: RunRecord | null },
 ): string[] {
-  mkdirSync(outDir, { recursive: true });
-  const files: string[] = [];
-  const write = (name: string, content: string): void => {
-    writeFileSync(join(outDir, name), content);
-    files.push(name);
-  };
-  write('results.json', JSON.stringify(x, null, 2) + '\n');
-  const targets = [...new Set(x.runs.map((r) => r.target))];
-  const workloads = [...new Set(x.runs.map((r) => r.workload))];
-  const find = (w: string, t: string): RunRecord | undefined => x.runs.find((r) => r.workload === w && r.target === t);
-  write(
-    'throughput.svg',
-    throughputChart('Throughput per workload (ops/s)', workloads, targets, (w, t) => {
-      const r = find(w, t);
-      return r && !r.failure ? r.opsPerSec : null;
-    }),
-  );
-  const cdfs: Array<{ workload: string; file: string }> = [];
-  for (const w of workloads) {
-    const file = `latency-${w}.svg`;
-    const series = targets.map((t) => ({ name: t, points: find(w, t)?.spectrum ?? [] }));
-    if (series.every((s) => s.points.length === 0)) continue;
-    write(file, latencyCdf(`${w}: latency CDF`, series));
-    cdfs.push({ workload: w, file });
-  }
-  write('report.md', markdownReport({ ...x, throughputSvg: 'throughput.svg', cdfSvgs: cdfs }));
-  return files;
+  const titles = { throughput: 'Throughput per workload (ops/s)', cdf: (w: string) => `${w}: latency CDF` };
+  return writeReportFiles(outDir, x, titles, (cdfSvgs) => markdownReport({ ...x, throughputSvg: 'throughput.svg', cdfSvgs }));
 }

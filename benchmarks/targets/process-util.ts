@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 
 /** Small process and socket helpers for the targets the suite starts. */
@@ -79,6 +80,60 @@ export function killGroup(pid: number | undefined, signal: NodeJS.Signals = 'SIG
       /* already gone */
     }
   }
+}
+
+/** A server process a target started (detached, in its own group) and how it ends. */
+export interface TargetProcess {
+  /** Why the process ended (exit code and signal, or why it could not start); null while it runs. */
+  exited(): string | null;
+  /**
+   * Signals the process group, SIGKILLs it if the signal has not ended it after the
+   * grace period, then removes the target's temp dir. False when it was stopped before.
+   */
+  stop(): Promise<boolean>;
+}
+
+export interface TargetProcessOptions {
+  /** Who exits, for the exit reason: "<what> exited (code …, signal …)". */
+  what: string;
+  /** The reason's prefix when the process cannot be spawned at all. */
+  cannotStart: string;
+  /** The target's temp dir, removed on stop. */
+  dir: string;
+  /** How stop() asks the process to end. */
+  signal: NodeJS.Signals;
+  graceMs: number;
+}
+
+/** Watches a spawned target process, and kills its group should this process exit first. */
+export function superviseTarget(child: ChildProcess, o: TargetProcessOptions): TargetProcess {
+  let exited: string | null = null;
+  const exitedPromise = new Promise<void>((resolve) => {
+    child.on('exit', (code, signal) => {
+      exited = `${o.what} exited (code ${code}, signal ${signal})`;
+      resolve();
+    });
+  });
+  child.on('error', (e) => (exited = `${o.cannotStart}: ${e.message}`));
+  const onParentExit = (): void => killGroup(child.pid);
+  process.on('exit', onParentExit);
+
+  let stopped = false;
+  return {
+    exited: () => exited,
+    stop: async () => {
+      if (stopped) return false;
+      stopped = true;
+      if (!exited) {
+        killGroup(child.pid, o.signal);
+        await Promise.race([exitedPromise, new Promise((r) => setTimeout(r, o.graceMs).unref())]);
+        if (!exited && o.signal !== 'SIGKILL') killGroup(child.pid, 'SIGKILL');
+      }
+      process.off('exit', onParentExit);
+      rmSync(o.dir, { recursive: true, force: true });
+      return true;
+    },
+  };
 }
 
 /** The clock ticks per second /proc counts CPU time in (USER_HZ; 100 on Linux everywhere). */

@@ -1,8 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, killGroup, versionLine, waitForServing } from './process-util';
+import { freePort, superviseTarget, versionLine, waitForServing } from './process-util';
 import type { ServerSettings, Target } from './target';
 
 /**
@@ -77,33 +77,18 @@ export async function startZooKeeperTarget(settings: ServerSettings): Promise<Ta
       return '';
     }
   };
-  let exited: string | null = null;
-  const exitedPromise = new Promise<void>((resolve) => {
-    child.on('exit', (code, signal) => {
-      exited = `Apache ZooKeeper exited (code ${code}, signal ${signal})`;
-      resolve();
-    });
-  });
-  child.on('error', (e) => (exited = `cannot start Java: ${e.message}`));
-  const onParentExit = (): void => killGroup(child.pid);
-  process.on('exit', onParentExit);
-
-  let stopped = false;
+  const proc = superviseTarget(child, { what: 'Apache ZooKeeper', cannotStart: 'cannot start Java', dir, signal: 'SIGKILL', graceMs: 10_000 });
   const stop = async (): Promise<{ cpuProfile: string | null }> => {
-    if (stopped) return { cpuProfile: null };
-    stopped = true;
-    if (!exited) {
-      killGroup(child.pid, 'SIGKILL');
-      await Promise.race([exitedPromise, new Promise((r) => setTimeout(r, 10_000).unref())]);
-    }
-    process.off('exit', onParentExit);
-    rmSync(dir, { recursive: true, force: true });
+    await proc.stop();
     return { cpuProfile: null };
   };
 
   let srvr: string;
   try {
-    srvr = await waitForServing(host, port, s.startTimeoutMs, () => (exited ? `${exited}\n${log()}` : null));
+    srvr = await waitForServing(host, port, s.startTimeoutMs, () => {
+      const exited = proc.exited();
+      return exited ? `${exited}\n${log()}` : null;
+    });
   } catch (e) {
     const tail = log().split('\n').slice(-30).join('\n');
     await stop();

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, killGroup, versionLine, waitForServing } from './process-util';
+import { freePort, superviseTarget, versionLine, waitForServing } from './process-util';
 import type { ServerSettings, Target } from './target';
 
 /**
@@ -52,35 +52,19 @@ export async function startZoolabTarget(opts: ZoolabTargetOptions): Promise<Targ
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
-  let exited: string | null = null;
-  const exitedPromise = new Promise<void>((resolve) => {
-    child.on('exit', (code, signal) => {
-      exited = `zoolab server exited (code ${code}, signal ${signal})`;
-      resolve();
-    });
-  });
-  child.on('error', (e) => (exited = `cannot start zoolab: ${e.message}`));
-  const onParentExit = (): void => killGroup(child.pid);
-  process.on('exit', onParentExit);
-
-  let stopped = false;
+  // SIGINT: a clean shutdown, which is also when V8 writes the profile.
+  const proc = superviseTarget(child, { what: 'zoolab server', cannotStart: 'cannot start zoolab', dir, signal: 'SIGINT', graceMs: 15_000 });
   const stop = async (): Promise<{ cpuProfile: string | null }> => {
-    if (stopped) return { cpuProfile: null };
-    stopped = true;
-    if (!exited) {
-      // SIGINT: a clean shutdown, which is also when V8 writes the profile.
-      killGroup(child.pid, 'SIGINT');
-      await Promise.race([exitedPromise, new Promise((r) => setTimeout(r, 15_000).unref())]);
-      if (!exited) killGroup(child.pid, 'SIGKILL');
-    }
-    process.off('exit', onParentExit);
-    rmSync(dir, { recursive: true, force: true });
-    return { cpuProfile: opts.profileDir ? newestProfile(opts.profileDir) : null };
+    const first = await proc.stop();
+    return { cpuProfile: first && opts.profileDir ? newestProfile(opts.profileDir) : null };
   };
 
   let srvr: string;
   try {
-    srvr = await waitForServing(host, port, s.startTimeoutMs, () => (exited ? `${exited}\n${output}` : null));
+    srvr = await waitForServing(host, port, s.startTimeoutMs, () => {
+      const exited = proc.exited();
+      return exited ? `${exited}\n${output}` : null;
+    });
   } catch (e) {
     await stop();
     throw new Error(`zoolab did not start: ${(e as Error).message}\n${output.slice(-3000)}`);

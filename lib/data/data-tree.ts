@@ -1,36 +1,20 @@
-import type { Logger } from '../core/logger';
-import { silentLogger } from '../core/logger';
 import { ACL, Stat, StatPersisted } from '../jute/records/data';
 import type { TxnDigest, TxnHeader } from '../jute/records/txn';
 import type { JuteRecord } from '../jute/types';
 import { Code, KeeperException } from '../protocol/keeper-exception';
 import { EventType, Ids } from '../protocol/zoo-defs';
-import { ReferenceCountedACLCache } from './acl-cache';
 import { DataNode, createStat } from './data-node';
-import { DataTreeQuotas } from './data-tree-quota';
+import { DataTreeBookkeeping, type DataTreeOptions } from './data-tree-bookkeeping';
 import { applyTxn, killSession, ProcessTxnResult } from './data-tree-txn';
-import { nodesInTreeOrder, restoreTree } from './data-tree-snapshot';
-import { DataTreeDigests } from './data-tree-digest';
-import { DataTreeEphemerals } from './data-tree-ephemerals';
-import { NodeHashMap } from './node-hash-map';
+import { restoreTree } from './data-tree-snapshot';
 import { Quotas } from './quotas';
-import { DataTreeWatches } from './data-tree-watches';
 import type { Watcher } from './watcher';
 
 export { ProcessTxnResult } from './data-tree-txn';
 export { UnsupportedWatcherTypeError } from './data-tree-watches';
 export type { ZxidDigest } from './data-tree-digest';
 export { InvalidSnapshotError } from './data-tree-snapshot';
-
-export interface DataTreeOptions {
-  /** zookeeper.extendedTypesEnabled: TTL nodes exist (and session ids leave the top byte). */
-  extendedTypesEnabled?: boolean;
-  /** zookeeper.digest.enabled (default true, as in 3.8): keep the tree digest. */
-  digestEnabled?: boolean;
-  /** zookeeper.enforceQuota (default false): checkQuota throws on hard limits. */
-  enforceQuota?: boolean;
-  logger?: Logger;
-}
+export type { DataTreeOptions } from './data-tree-bookkeeping';
 
 const ROOT = '/';
 const PROC = Quotas.procZookeeper;
@@ -48,48 +32,17 @@ function watchPathOf(parentName: string): string {
 }
 
 /**
- * DataTree: the znodes of one server, with the bookkeeping around them — ephemerals per
- * session, containers, TTL nodes, quotas, the ACL cache, the tree digest and the data /
- * child watch managers. Plain synchronous code with no IO and no clock: time comes in
- * with each txn. Errors are KeeperExceptions with Java's codes (NONODE, NODEEXISTS).
+ * DataTree: the znodes of one server, with the bookkeeping around them (DataTreeBookkeeping:
+ * ephemerals per session, containers, TTL nodes, quotas, the ACL cache, the tree digest
+ * and the data / child watch managers). Plain synchronous code with no IO and no clock:
+ * time comes in with each txn. Errors are KeeperExceptions with Java's codes (NONODE, NODEEXISTS).
  *
  * As in Java the root is stored under both "" and "/": nodeCount counts 5 for a fresh
  * tree, which is what mntr's znode_count says.
  */
-export class DataTree {
-  readonly extendedTypesEnabled: boolean;
-  readonly digestEnabled: boolean;
-  /** Whether checkQuota enforces; the request processors may flip it from config. */
-  enforceQuota: boolean;
-  readonly log: Logger;
-  /** The highest zxid applied (whole multis only). */
-  lastProcessedZxid = 0n;
-
-  readonly aclCache: ReferenceCountedACLCache;
-  /** The data and child watch managers and what clients do with them. */
-  readonly watches: DataTreeWatches;
-  readonly quotas: DataTreeQuotas;
-  /** path → node; change nodes only through DataTree's methods (they keep the digest). */
-  readonly nodes: NodeHashMap;
-  /** Ephemerals per session, containers, TTL nodes. */
-  readonly ephemerals: DataTreeEphemerals;
-  private nodeDataSize = 0;
-
-  /** Digest bookkeeping: last digest, digest log, mismatches. */
-  readonly digests: DataTreeDigests;
-
+export class DataTree extends DataTreeBookkeeping {
   constructor(opts: DataTreeOptions = {}) {
-    this.extendedTypesEnabled = opts.extendedTypesEnabled ?? false;
-    this.digestEnabled = opts.digestEnabled ?? true;
-    this.enforceQuota = opts.enforceQuota ?? false;
-    this.log = opts.logger ?? silentLogger;
-    this.aclCache = new ReferenceCountedACLCache(this.log);
-    this.nodes = new NodeHashMap(this.digestEnabled);
-    this.quotas = new DataTreeQuotas(this.nodes, this.log);
-    this.digests = new DataTreeDigests(this.digestEnabled, this.log);
-    this.watches = new DataTreeWatches((path) => this.nodes.get(path));
-    this.ephemerals = new DataTreeEphemerals(this.extendedTypesEnabled);
-
+    super(opts);
     const root = new DataNode(Buffer.alloc(0), -1n, new StatPersisted());
     const proc = new DataNode(Buffer.alloc(0), -1n, new StatPersisted());
     const quota = new DataNode(Buffer.alloc(0), -1n, new StatPersisted());
@@ -121,52 +74,11 @@ export class DataTree {
     return this.nodes.get(path);
   }
 
-  /** Entries in the node map, the root counted twice ("" and "/"), as Java's getNodeCount. */
-  getNodeCount(): number {
-    return this.nodes.size();
-  }
-
-  getEphemeralsCount(): number {
-    return this.ephemerals.count();
-  }
-
   /** Sum of path lengths and data lengths over all nodes (mntr approximate_data_size). */
   approximateDataSize(): number {
     let n = 0;
     for (const [path, node] of this.nodes.entries()) n += nodeSize(path, node.data);
     return n;
-  }
-
-  /** The same sum kept up to date incrementally. */
-  cachedApproximateDataSize(): number {
-    return this.nodeDataSize;
-  }
-
-  /** A copy of the session's ephemeral paths (empty when it has none). */
-  getEphemerals(sessionId: bigint): Set<string> {
-    return this.ephemerals.getEphemerals(sessionId);
-  }
-
-  /** A copy of the whole map, session → ephemeral paths. */
-  getEphemeralsMap(): Map<bigint, Set<string>> {
-    return this.ephemerals.getEphemeralsMap();
-  }
-
-  /** Sessions that own (or owned: the set may be empty) ephemeral nodes. */
-  getSessions(): bigint[] {
-    return this.ephemerals.getSessions();
-  }
-
-  getContainers(): Set<string> {
-    return this.ephemerals.getContainers();
-  }
-
-  getTtls(): Set<string> {
-    return this.ephemerals.getTtls();
-  }
-
-  aclCacheSize(): number {
-    return this.aclCache.size();
   }
 
   /** The node's Stat as a client sees it. */
@@ -381,70 +293,14 @@ export class DataTree {
     killSession(this, session, zxid, paths2DeleteInTxn);
   }
 
-  getMaxPrefixWithQuota(path: string): string | null {
-    return this.quotas.getMaxPrefixWithQuota(path);
-  }
-
   /** ZooKeeperServer.checkQuota: a no-op unless enforceQuota; throws QUOTAEXCEEDED. */
   checkQuota(path: string, lastData: Buffer | null, data: Buffer | null, type: number): void {
     if (this.enforceQuota) this.quotas.checkQuota(path, lastData, data, type);
   }
 
-  /** The check against the quota on lastPrefix, regardless of enforceQuota. */
-  checkQuotaLimit(lastPrefix: string, bytesDiff: bigint, countDiff: bigint): void {
-    this.quotas.checkQuotaLimit(lastPrefix, bytesDiff, countDiff);
-  }
-
-  /** addWatch (PERSISTENT / PERSISTENT_RECURSIVE, AddWatchMode numbering). */
-  addWatch(basePath: string, watcher: Watcher, mode: number): void {
-    this.watches.addWatch(basePath, watcher, mode);
-  }
-
-  /** setWatches after a reconnect: fires what the client missed since relativeZxid. */
-  setWatches(
-    relativeZxid: bigint,
-    dataWatches: readonly string[] | null,
-    existWatches: readonly string[] | null,
-    childWatches: readonly string[] | null,
-    persistentWatches: readonly string[] | null,
-    persistentRecursiveWatches: readonly string[] | null,
-    watcher: Watcher,
-  ): void {
-    this.watches.setWatches(relativeZxid, dataWatches, existWatches, childWatches, persistentWatches, persistentRecursiveWatches, watcher);
-  }
-
-  /** checkWatches: type is Watcher.WatcherType (Children 1, Data 2, Any 3). */
-  containsWatcher(path: string, type: number, watcher: Watcher): boolean {
-    return this.watches.containsWatcher(path, type, watcher);
-  }
-
-  /** removeWatches: true when something was removed (else the server answers NOWATCHER). */
-  removeWatch(path: string, type: number, watcher: Watcher): boolean {
-    return this.watches.removeWatch(path, type, watcher);
-  }
-
-  /** A closed connection: drop all its watches. */
-  removeCnxn(watcher: Watcher): void {
-    this.watches.removeCnxn(watcher);
-  }
-
-  getWatchCount(): number {
-    return this.watches.getWatchCount();
-  }
-
-  /** dump's "Sessions with Ephemerals" section. */
-  dumpEphemerals(): string {
-    return this.ephemerals.dump();
-  }
-
   /** The tree digest (Java's signed long; 0 when digests are off). */
   getTreeDigest(): bigint {
     return this.nodes.getDigest();
-  }
-
-  /** The nodes in snapshot order: the root as "", then depth first. */
-  nodesInTreeOrder(): Generator<[string, DataNode]> {
-    return nodesInTreeOrder((path) => this.nodes.get(path));
   }
 
   /** Java's deserialize: replaces the whole tree with a snapshot's ACL entries and nodes. */

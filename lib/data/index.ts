@@ -17,4 +17,5 @@ export * from './data-tree-watches';
 export * from './data-tree-ephemerals';
 export * from './data-tree-snapshot';
 export * from './data-tree-txn';
+export * from './data-tree-bookkeeping';
 export * from './data-tree';

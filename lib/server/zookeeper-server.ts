@@ -6,15 +6,13 @@ import {
   effectiveMinSessionTimeout,
   type ServerConfig,
 } from '../config/server-config';
-import { BinaryOutputArchive } from '../jute/binary-output-archive';
-import { BinaryInputArchive } from '../jute/binary-input-archive';
-import { AuthPacket, ConnectResponse, ReplyHeader, SetSASLResponse, type ConnectRequest, type RequestHeader } from '../jute/records/proto';
+import type { ConnectRequest, RequestHeader } from '../jute/records/proto';
 import { SeededRandom, type Random } from '../core/random';
 import type { DataPurger } from '../persistence/snapshot-purge';
-import type { TxnLog } from '../persistence/txn-log';
-import { Code, OpCode, opName } from '../protocol';
+import { OpCode, opName } from '../protocol';
 import type { ClientTransport } from '../transport/client-transport';
 import { ProviderRegistry } from './auth/provider-registry';
+import { acceptConnectRequest, processAuthPacket, processSaslPacket, rejectUnknownRequest, sendConnectResponse } from './client-packets';
 import { ContainerManager } from './container-manager';
 import type { DatadirCleanupManager } from './datadir-cleanup-manager';
 import type { FourLetterWordHandler } from './four-letter-word-hook';
@@ -26,46 +24,15 @@ import { isValidRequestType } from './processors/prep-request-processor';
 import { Request } from './request';
 import type { ServerCnxn } from './server-cnxn';
 import { ServerCnxnFactory } from './server-cnxn-factory';
-import { CloseRequestError, type ServerCnxnImpl } from './server-cnxn-impl';
+import type { ServerCnxnImpl } from './server-cnxn-impl';
 import { loadDatabase, periodicSnapshotsOf, startAutopurge, takeSnapshot } from './server-persistence';
 import { ServerStats, type ServerStatsProvider } from './server-stats';
-import { SessionTrackerImpl, generatePasswd, checkPasswd, hex, type Session, type SessionExpirer } from './session-tracker';
-import { ZKDatabase, type ZKDatabaseStorage } from './zk-database';
+import { SessionTrackerImpl, hex, type Session, type SessionExpirer } from './session-tracker';
+import type { ZKDatabase } from './zk-database';
+import { databaseOf, SERVER_CNXN_ME, type ServerState, type ZooKeeperServerOptions } from './zookeeper-server-options';
 
-export type ServerState = 'initial' | 'running' | 'error' | 'shutdown';
-
-/** Java's ServerCnxn.me: the owner of every session held by this server's connections. */
-export const SERVER_CNXN_ME = Symbol('ServerCnxn.me');
-
-export interface ZooKeeperServerOptions {
-  config: ServerConfig;
-  clock: Clock;
-  logger: Logger;
-  txnLog: TxnLog;
-  /** Snapshots and restore settings (without a store the whole log is replayed), and autopurge's purger. */
-  persistence?: ZKDatabaseStorage & { purger?: DataPurger };
-  /** Randomness for the snapshot spread (the container's RANDOM); without it a fixed seed. */
-  random?: Random;
-  fourLetterWords?: FourLetterWordHandler;
-  authProviders?: ProviderRegistry;
-  /** The top byte of session ids. Java's standalone server uses 1 (createSessionTrackerServerId). */
-  sessionTrackerServerId?: number;
-  /** The processor chain; defaults to standalone's [prep, sync, final]. */
-  chain?: ChainFactory;
-  /** zookeeper.nio.sessionlessCnxnTimeout (10 s). */
-  sessionlessCnxnTimeout?: number;
-  /** Requests one connection may have in the server before it stops being read (1000). */
-  maxOutstandingPerCnxn?: number;
-  /** Sync backlog (requests waiting for the log) past which clients stop being read. */
-  syncHighWaterMark?: number;
-  /**
-   * A database to serve instead of a new one over `txnLog` (a quorum peer keeps one
-   * ZKDatabase across its roles); such a database is not closed by shutdown().
-   */
-  zkDb?: ZKDatabase;
-  /** Run the ContainerManager (default true; a quorum's learners leave it to the leader). */
-  containerManager?: boolean;
-}
+export { SERVER_CNXN_ME } from './zookeeper-server-options';
+export type { ServerState, ZooKeeperServerOptions } from './zookeeper-server-options';
 
 /**
  * ZooKeeper's ZooKeeperServer for a standalone node: the ZKDatabase, the zxid counter,
@@ -122,14 +89,7 @@ export class ZooKeeperServer implements ProcessorContext, ServerStatsProvider, S
     this.purger = opts.persistence?.purger ?? null;
     this.ownsDatabase = opts.zkDb === undefined;
     this.runContainerManager = opts.containerManager ?? true;
-    this.zkDb =
-      opts.zkDb ??
-      new ZKDatabase(
-        opts.txnLog,
-        { extendedTypesEnabled: opts.config.extendedTypesEnabled, logger: opts.logger },
-        opts.logger,
-        opts.persistence,
-      );
+    this.zkDb = databaseOf(opts);
     this.serverStats = new ServerStats(this, opts.clock);
     this.cnxnFactory = new ServerCnxnFactory(this, opts.clock, opts.logger, {
       maxClientCnxns: opts.config.maxClientCnxns,
@@ -289,14 +249,7 @@ export class ZooKeeperServer implements ProcessorContext, ServerStatsProvider, S
         return;
       }
     }
-    if (!isValidRequestType(si.type)) {
-      this.logger.warn({ type: si.type }, 'received packet of unknown type; closing the connection');
-      if (si.cnxn) {
-        si.cnxn.sendResponse(new ReplyHeader({ xid: si.cxid, zxid: si.zxid, err: Code.UNIMPLEMENTED }), null);
-        si.cnxn.close(`unknown request type ${si.type}`);
-      }
-      return;
-    }
+    if (!isValidRequestType(si.type)) return rejectUnknownRequest(this.logger, si);
     if (si.cnxn !== null) this.requestsInProcess++;
     this.input.next(si);
   }
@@ -332,37 +285,8 @@ export class ZooKeeperServer implements ProcessorContext, ServerStatsProvider, S
 
   /** ZooKeeperServer.processConnectRequest. Throws CloseRequestError to refuse. */
   processConnectRequest(cnxn: ServerCnxnImpl, req: ConnectRequest, _readOnly: boolean): void {
-    if (req.lastZxidSeen > this.zkDb.lastProcessedZxid) {
-      throw new CloseRequestError(
-        `client has seen zxid 0x${req.lastZxidSeen.toString(16)}, our last zxid is ` +
-          `0x${this.zkDb.lastProcessedZxid.toString(16)}: client must try another server`,
-      );
-    }
-    const timeout = Math.min(Math.max(req.timeOut, this.minSessionTimeout), this.maxSessionTimeout);
-    cnxn.setSessionTimeout(timeout);
-    // No requests until the session is set up.
-    cnxn.disableRecv();
-    if (req.sessionId === 0n) {
-      const id = this.sessionTracker.createSession(timeout);
-      cnxn.setSessionId(id);
-      const body = Buffer.alloc(4);
-      body.writeInt32BE(timeout, 0);
-      this.logger.debug({ sessionId: hex(id), timeout, remote: cnxn.toString() }, 'new session');
-      this.submitRequest(new Request(cnxn, id, 0, OpCode.createSession, body, [...cnxn.authInfo], this.clock.now()));
-    } else {
-      const id = req.sessionId;
-      if (checkPasswd(id, req.passwd)) {
-        this.cnxnFactory.closeSession(id, 'client reconnected on another connection');
-        cnxn.setSessionId(id);
-        this.revalidateSession(cnxn, id, timeout);
-      } else {
-        // Java closes the session's current connection before checking the password;
-        // checking first keeps a guessed session id from knocking its owner off.
-        this.logger.warn({ sessionId: hex(id), remote: cnxn.toString() }, 'incorrect password for session');
-        cnxn.sessionId = id;
-        this.finishSessionInit(cnxn, false);
-      }
-    }
+    const reconnecting = acceptConnectRequest(this, cnxn, req);
+    if (reconnecting !== null) this.revalidateSession(cnxn, reconnecting, cnxn.sessionTimeout);
   }
 
   /**
@@ -375,46 +299,13 @@ export class ZooKeeperServer implements ProcessorContext, ServerStatsProvider, S
 
   /** Answers the ConnectRequest: the session, or session 0 / timeout 0 and a close. */
   finishSessionInit(cnxn: ServerCnxn, valid: boolean): void {
-    const c = cnxn as ServerCnxnImpl;
-    const rsp = new ConnectResponse({
-      protocolVersion: 0,
-      timeOut: valid ? c.sessionTimeout : 0,
-      sessionId: valid ? c.sessionId : 0n,
-      passwd: valid ? generatePasswd(c.sessionId) : Buffer.alloc(16),
-    });
-    const oa = new BinaryOutputArchive();
-    const at = oa.beginFrame();
-    rsp.serialize(oa);
-    if (!c.isOldClient) oa.writeBool(false, 'readOnly');
-    oa.endFrame(at);
-    c.sendBuffer(Buffer.from(oa.toBuffer()));
-    if (valid) {
-      this.logger.debug({ sessionId: hex(c.sessionId), timeout: c.sessionTimeout }, 'established session');
-      c.enableRecv();
-    } else {
-      c.sendCloseSession(`invalid session ${hex(c.sessionId)}, probably expired`);
-    }
+    sendConnectResponse(this.logger, cnxn as ServerCnxnImpl, valid);
   }
 
   /** ZooKeeperServer.processPacket: auth is answered here, everything else goes to the chain. */
   processPacket(cnxn: ServerCnxnImpl, h: RequestHeader, body: Buffer): void {
-    if (h.type === OpCode.auth) {
-      const packet = AuthPacket.deserialize(new BinaryInputArchive(body, this.juteMaxBuffer));
-      const code = this.authProviders.authenticate(cnxn, packet);
-      cnxn.sendResponse(new ReplyHeader({ xid: h.xid, zxid: 0n, err: code }), null);
-      if (code !== Code.OK) {
-        this.serverStats.incrementAuthFailedCount();
-        cnxn.sendCloseSession(`authentication failed for scheme ${packet.scheme}`);
-      }
-      return;
-    }
-    if (h.type === OpCode.sasl) {
-      // No SASL server is configured. Java's processSasl then trips over the missing
-      // saslServer, logs it, and still answers OK with a null token; the connection stays.
-      this.logger.warn({ session: hex(cnxn.sessionId) }, 'SASL request but no SASL server is configured');
-      cnxn.sendResponse(new ReplyHeader({ xid: h.xid, zxid: 0n, err: Code.OK }), new SetSASLResponse({ token: null }));
-      return;
-    }
+    if (h.type === OpCode.auth) return processAuthPacket(this, cnxn, h, body);
+    if (h.type === OpCode.sasl) return processSaslPacket(this.logger, cnxn, h);
     // cnxn.authInfo is replaced, not changed, when auth is added: the request can share it.
     this.submitRequest(new Request(cnxn, cnxn.sessionId, h.xid, h.type, body, cnxn.authInfo, this.clock.now()));
   }

@@ -1,9 +1,11 @@
 import { NumberFormatException } from './cli-exceptions';
 
+export { toCSVString } from '../jute/to-string-output-archive';
+
 /**
  * The bits of the Java runtime whose exact behaviour shows in zkCli's output or decides
  * what it accepts: Date.toString, Integer.parseInt / Long.parseLong / Integer.decode, and
- * the CSV text jute records print themselves as.
+ * (from lib/jute) the CSV text jute records print themselves as.
  */
 
 const INT_MIN = -(2n ** 31n);
@@ -103,35 +105,4 @@ export function javaDateString(ms: number, timeZone?: string): string {
   const month = MONTHS[Number(p.month) - 1];
   const year = Number(p.year);
   return `${weekday} ${month} ${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)} ${zoneName(ms, timeZone, p.timeZoneName)} ${year}`;
-}
-
-/** jute's Utils.toCSVString: how a record's string fields appear in its toString(). */
-export function toCSVString(s: string | null): string {
-  if (s === null) return '';
-  let out = "'";
-  for (const c of s) {
-    switch (c) {
-      case '\0':
-        out += '%00';
-        break;
-      case '\n':
-        out += '%0A';
-        break;
-      case '\r':
-        out += '%0D';
-        break;
-      case ',':
-        out += '%2C';
-        break;
-      case '}':
-        out += '%7D';
-        break;
-      case '%':
-        out += '%25';
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }

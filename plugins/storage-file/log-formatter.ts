@@ -2,7 +2,7 @@ import type { JuteRecord } from '../../lib/jute/types';
 import { CreateContainerTxn, CreateTTLTxn, CreateTxn, MultiTxn, SetDataTxn } from '../../lib/jute/records/txn';
 import type { ACL } from '../../lib/jute/records/data';
 import type { TxnEntry } from '../../lib/persistence/txn-log';
-import { juteToString } from './jute-to-string';
+import { juteToString } from '../../lib/jute/to-string-output-archive';
 
 /** Request.op2String, spelled as Java spells it ("createTtl", "unknown 106"). */
 const OP_NAMES: Record<number, string> = {

@@ -1,8 +1,6 @@
 import * as net from 'node:net';
-import { Subject } from 'rxjs';
 import type { Logger } from '../../lib/core/logger';
 import { silentLogger } from '../../lib/core/logger';
-import type { ElectionPacket } from '../../lib/quorum/election/election';
 import {
   decideConnection,
   encodeElectionFrame,
@@ -10,8 +8,8 @@ import {
   tryParseInitialMessage,
   tryReadElectionFrame,
 } from '../../lib/quorum/quorum-cnx-handshake';
-import type { ElectionChannel, ElectionChannelOptions, PeerAddress } from '../../lib/transport/peer-transport';
-import { PeerTransportError } from '../../lib/transport/peer-transport';
+import type { ElectionChannelOptions, PeerAddress } from '../../lib/transport/peer-transport';
+import { SocketElectionChannel } from '../socket-election-channel';
 
 export interface TcpElectionOptions {
   /** zookeeper.cnxTimeout: how long an outgoing election connection may take to open. */
@@ -63,30 +61,23 @@ class PeerLink {
  * initial message and hangs up; the higher sid then connects back. While a peer cannot
  * be reached only the newest message for it is kept, and tries to reach it back off.
  */
-export class TcpElectionChannel implements ElectionChannel {
-  readonly myId: number;
-  private readonly inbound = new Subject<ElectionPacket>();
-  readonly inbound$ = this.inbound.asObservable();
+export class TcpElectionChannel extends SocketElectionChannel<PeerLink> {
   private readonly links = new Map<number, PeerLink>();
   private readonly sockets = new Set<net.Socket>();
   private readonly server: net.Server;
-  private readonly log: Logger;
   private readonly cnxTimeoutMs: number;
   private readonly handshakeTimeoutMs: number;
   private readonly initialBackoffMs: number;
   private readonly maxBackoffMs: number;
-  private boundPort = 0;
-  private closed = false;
   /** Counts connections as they open or are accepted, to tell which of two came first. */
   private serial = 0;
   private readonly serials = new WeakMap<net.Socket, number>();
 
   constructor(
-    private readonly opts: ElectionChannelOptions,
+    opts: ElectionChannelOptions,
     private readonly tcp: TcpElectionOptions = {},
   ) {
-    this.myId = opts.myId;
-    this.log = (tcp.logger ?? silentLogger).child({ election: 'tcp', myId: opts.myId });
+    super(opts, (tcp.logger ?? silentLogger).child({ election: 'tcp', myId: opts.myId }));
     this.cnxTimeoutMs = tcp.cnxTimeoutMs ?? DEFAULT_CNX_TIMEOUT_MS;
     this.handshakeTimeoutMs = tcp.handshakeTimeoutMs ?? DEFAULT_CNX_TIMEOUT_MS;
     this.initialBackoffMs = tcp.initialBackoffMs ?? 50;
@@ -97,44 +88,19 @@ export class TcpElectionChannel implements ElectionChannel {
     this.server = net.createServer((s) => this.accept(s));
   }
 
-  /** The address the election port is bound to (port 0 picks one). */
-  get address(): PeerAddress {
-    return { host: this.opts.address.host, port: this.boundPort };
-  }
-
   /** Binds the election port (QuorumCnxManager.Listener). */
   listen(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const onError = (e: NodeJS.ErrnoException) => {
-        const code = e.code === 'EADDRINUSE' ? 'EADDRINUSE' : 'ECLOSED';
-        reject(new PeerTransportError(code, `election port ${this.opts.address.host}:${this.opts.address.port}: ${e.message}`));
-      };
-      this.server.once('error', onError);
-      this.server.listen(this.opts.address.port, this.opts.address.host, () => {
-        this.server.off('error', onError);
-        this.server.on('error', (err) => this.log.warn({ err }, 'election listener error'));
-        this.boundPort = (this.server.address() as net.AddressInfo).port;
-        resolve();
-      });
-    });
+    return this.bindElectionPort(this.server, '', 'election listener error', (port, host, bound) =>
+      this.server.listen(port, host, () => bound((this.server.address() as net.AddressInfo).port)),
+    );
   }
 
-  /** QuorumCnxManager.toSend: to oneself through the receive queue, else queued and connected. */
-  send(packet: ElectionPacket): void {
-    if (this.closed) return;
-    const data = Buffer.from(packet.data);
-    if (packet.sid === this.myId) {
-      // Java loops it through recvQueue; delivering later keeps the caller's stack out of it.
-      queueMicrotask(() => {
-        if (!this.closed) this.inbound.next({ sid: this.myId, data });
-      });
-      return;
-    }
-    const link = this.links.get(packet.sid);
-    if (!link) {
-      this.log.warn({ sid: packet.sid }, 'Invalid server id: no election address for it');
-      return;
-    }
+  protected peerOf(sid: number): PeerLink | undefined {
+    return this.links.get(sid);
+  }
+
+  /** The pair's connection if it is up, else queued (replacing an unsent older one) and connected. */
+  protected sendToPeer(link: PeerLink, data: Buffer): void {
     const frame = encodeElectionFrame(data);
     if (link.socket && link.socket.writable) {
       link.lastSent = data;

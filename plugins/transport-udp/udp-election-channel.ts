@@ -1,16 +1,10 @@
 import * as dgram from 'node:dgram';
 import { randomInt } from 'node:crypto';
 import { isIPv6 } from 'node:net';
-import { Subject } from 'rxjs';
 import { silentLogger, type Logger } from '../../lib/core/logger';
-import type { ElectionPacket } from '../../lib/quorum/election/election';
 import { PACKET_MAX_SIZE } from '../../lib/quorum/quorum-cnx-handshake';
-import {
-  PeerTransportError,
-  type ElectionChannel,
-  type ElectionChannelOptions,
-  type PeerAddress,
-} from '../../lib/transport/peer-transport';
+import type { ElectionChannelOptions, PeerAddress } from '../../lib/transport/peer-transport';
+import { SocketElectionChannel } from '../socket-election-channel';
 import { DatagramError, decodeDatagram, encodeAck, encodeData, type AckDatagram, type DataDatagram } from './udp-datagram';
 import { InboundStream } from './udp-inbound-stream';
 import { DEFAULT_RETRANSMIT_POLICY, OutboundStream, type OutboundMessage, type RetransmitPolicy } from './udp-outbound-stream';
@@ -49,24 +43,17 @@ interface Peer {
  * numbered per peer, acknowledged, sent again with exponential backoff, reordered and
  * deduplicated by the receiver, and split into datagrams that fit a 1280-byte MTU.
  */
-export class UdpElectionChannel implements ElectionChannel {
-  readonly myId: number;
+export class UdpElectionChannel extends SocketElectionChannel<Peer> {
   readonly incarnation: bigint;
-  private readonly inbound = new Subject<ElectionPacket>();
-  readonly inbound$ = this.inbound.asObservable();
   private readonly peers = new Map<number, Peer>();
   private readonly socket: dgram.Socket;
-  private readonly log: Logger;
-  private boundPort = 0;
-  private closed = false;
 
   constructor(
-    private readonly opts: ElectionChannelOptions,
+    opts: ElectionChannelOptions,
     private readonly udp: UdpElectionOptions = {},
   ) {
-    this.myId = opts.myId;
+    super(opts, (udp.logger ?? silentLogger).child({ election: 'udp', myId: opts.myId }));
     this.incarnation = udp.incarnation ?? newIncarnation();
-    this.log = (udp.logger ?? silentLogger).child({ election: 'udp', myId: opts.myId });
     const policy = { ...DEFAULT_RETRANSMIT_POLICY, ...udp.retransmit };
     for (const [sid, address] of opts.peers) {
       if (sid === opts.myId) continue;
@@ -76,40 +63,18 @@ export class UdpElectionChannel implements ElectionChannel {
     this.socket.on('message', (msg, rinfo) => this.onDatagram(msg, rinfo));
   }
 
-  get address(): PeerAddress {
-    return { host: this.opts.address.host, port: this.boundPort };
-  }
-
   listen(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const onError = (e: NodeJS.ErrnoException) => {
-        const code = e.code === 'EADDRINUSE' ? 'EADDRINUSE' : 'ECLOSED';
-        reject(new PeerTransportError(code, `election port ${this.opts.address.host}:${this.opts.address.port}/udp: ${e.message}`));
-      };
-      this.socket.once('error', onError);
-      this.socket.bind(this.opts.address.port, this.opts.address.host, () => {
-        this.socket.off('error', onError);
-        this.socket.on('error', (err) => this.log.warn({ err }, 'election socket error'));
-        this.boundPort = this.socket.address().port;
-        resolve();
-      });
-    });
+    return this.bindElectionPort(this.socket, '/udp', 'election socket error', (port, host, bound) =>
+      this.socket.bind(port, host, () => bound(this.socket.address().port)),
+    );
   }
 
-  send(packet: ElectionPacket): void {
-    if (this.closed) return;
-    const data = Buffer.from(packet.data);
-    if (packet.sid === this.myId) {
-      queueMicrotask(() => {
-        if (!this.closed) this.inbound.next({ sid: this.myId, data });
-      });
-      return;
-    }
-    const peer = this.peers.get(packet.sid);
-    if (!peer) {
-      this.log.warn({ sid: packet.sid }, 'Invalid server id: no election address for it');
-      return;
-    }
+  protected peerOf(sid: number): Peer | undefined {
+    return this.peers.get(sid);
+  }
+
+  /** Numbered, sent, and sent again until acknowledged. */
+  protected sendToPeer(peer: Peer, data: Buffer): void {
     if (data.length === 0 || data.length > PACKET_MAX_SIZE) {
       throw new DatagramError('too-large', `election message of ${data.length} bytes: must be 1..${PACKET_MAX_SIZE}`);
     }

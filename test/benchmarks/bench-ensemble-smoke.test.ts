@@ -1,8 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SuiteResult } from '../../benchmarks/suite';
+import { ensureBenchBuilt, runBench } from './support/bench-cli';
 
 /**
  * The ensemble rows end to end on zoolab alone: the built `zoolab bench --ensemble 3` runs
@@ -12,53 +12,15 @@ import type { SuiteResult } from '../../benchmarks/suite';
  */
 jest.setTimeout(90_000);
 
-const root = join(__dirname, '..', '..');
-const bin = join(root, 'dist', 'plugins', 'cli.js');
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-beforeAll(() => {
-  const built = join(root, 'dist', 'benchmarks', 'ensemble-suite.js');
-  const sources = Math.max(...['lib', 'plugins', 'benchmarks'].map((d) => newestSource(join(root, d))));
-  if (existsSync(bin) && existsSync(built) && statSync(built).mtimeMs >= sources) return;
-  // tsc emits even when files other helpers are writing do not type-check yet.
-  spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'ignore' });
-  if (!existsSync(built)) throw new Error(`building did not produce ${built}`);
-});
+beforeAll(() => ensureBenchBuilt('ensemble-suite.js'));
 
 let out: string;
 afterEach(() => rmSync(out, { recursive: true, force: true }));
 
-function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, 'bench', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    // SIGINT first: the suite's exit hooks kill the ensemble members it started.
-    const timer = setTimeout(() => {
-      child.kill('SIGINT');
-      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-    }, 80_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
 describe('zoolab bench --ensemble 3', () => {
   it('times a cold-start election and a failover and measures writes and reads through every member', async () => {
     out = mkdtempSync(join(tmpdir(), 'zoolab-bench-ensemble-smoke-'));
+    // Past 80 s, SIGINT first: the suite's exit hooks kill the ensemble members it started.
     const r = await runBench([
       '--ensemble', '3',
       '--targets', 'zoolab',
@@ -72,7 +34,7 @@ describe('zoolab bench --ensemble 3', () => {
       '--keys', '50',
       '--no-progress',
       '--out', out,
-    ]);
+    ], 80_000, 'SIGINT');
     expect({ code: r.code, stderr: r.code === 0 ? '' : r.stderr + r.stdout.slice(-2000) }).toEqual({ code: 0, stderr: '' });
     expect(r.stdout).toMatch(/failover: SIGKILL leader → writes succeed again\s+\d+/);
 

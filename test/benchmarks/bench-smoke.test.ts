@@ -1,8 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SuiteResult } from '../../benchmarks/suite';
+import { ensureBenchBuilt, runBench } from './support/bench-cli';
 
 /**
  * Keeps the suite from rotting: the built `zoolab bench` runs a tiny zoolab-only matrix
@@ -11,45 +11,10 @@ import type { SuiteResult } from '../../benchmarks/suite';
  */
 jest.setTimeout(120_000);
 
-const root = join(__dirname, '..', '..');
-const bin = join(root, 'dist', 'plugins', 'cli.js');
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-beforeAll(() => {
-  const built = join(root, 'dist', 'benchmarks', 'suite.js');
-  const sources = Math.max(...['lib', 'plugins', 'benchmarks'].map((d) => newestSource(join(root, d))));
-  if (existsSync(bin) && existsSync(built) && statSync(built).mtimeMs >= sources) return;
-  // tsc emits even when files other helpers are writing do not type-check yet.
-  spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'ignore' });
-  if (!existsSync(built)) throw new Error(`building did not produce ${built}`);
-});
+beforeAll(() => ensureBenchBuilt('suite.js'));
 
 let out: string;
 afterEach(() => rmSync(out, { recursive: true, force: true }));
-
-function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, 'bench', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 100_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('zoolab bench', () => {
   it('runs a tiny zoolab-only matrix end to end and writes JSON, Markdown and SVG', async () => {
@@ -69,7 +34,7 @@ describe('zoolab bench', () => {
       '--storage', 'memory',
       '--no-progress',
       '--out', out,
-    ]);
+    ], 100_000, 'SIGKILL');
     expect({ code: r.code, stderr: r.code === 0 ? '' : r.stderr }).toEqual({ code: 0, stderr: '' });
     expect(r.stdout).toMatch(/getData\s+zoolab\s+[\d,]+/);
 
@@ -93,7 +58,7 @@ describe('zoolab bench', () => {
 
   it('refuses an ensemble size it does not run, saying why', async () => {
     out = mkdtempSync(join(tmpdir(), 'zoolab-bench-smoke-'));
-    const r = await runBench(['--ensemble', '4', '--out', out]);
+    const r = await runBench(['--ensemble', '4', '--out', out], 100_000, 'SIGKILL');
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/1 \(standalone\) or an ensemble of 3 or 5/);
   });

@@ -5,7 +5,7 @@ import { ACL, Id } from '../../lib/jute/records/data';
 import { CreateTxn, DeleteTxn, SetACLTxn, TxnHeader } from '../../lib/jute/records/txn';
 import { OpCode } from '../../lib/protocol/op-code';
 import { FileTxnLog } from '../../plugins/storage-file/file-txn-log';
-import { juteToString } from '../../plugins/storage-file/jute-to-string';
+import { juteToString } from '../../lib/jute/to-string-output-archive';
 import { dumpTxnLog } from '../../plugins/storage-file/log-dump';
 import { formatJavaDateTime, formatTxnEntry, javaHex, javaOpName } from '../../plugins/storage-file/log-formatter';
 import { entries } from './txn-fixtures';

@@ -1,4 +1,4 @@
-import type { JuteRecord, JuteType, RecordClass } from '../../lib/jute/types';
+import type { JuteRecord, JuteType, RecordClass } from './types';
 
 /**
  * A jute record's Java toString(): jute's ToStringOutputArchive. Fields are joined by
@@ -61,7 +61,7 @@ function write(st: State, t: JuteType, v: unknown): void {
       st.out.push(v ? 'T' : 'F');
       return;
     case 'ustring':
-      st.out.push(escapeString(v as string | null));
+      st.out.push(toCSVString(v as string | null));
       return;
     case 'buffer':
       st.out.push(escapeBuffer(v as Buffer | null));
@@ -71,7 +71,11 @@ function write(st: State, t: JuteType, v: unknown): void {
   }
 }
 
-function escapeString(s: string | null): string {
+/**
+ * jute's Utils.toCSVString: a string field as a record's toString() prints it (also how
+ * zkCli prints ACL ids): a leading quote, then the text with , } % NUL CR LF %-escaped.
+ */
+export function toCSVString(s: string | null): string {
   if (s == null) return '';
   let out = "'";
   for (const c of s) {

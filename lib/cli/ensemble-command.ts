@@ -9,6 +9,7 @@ import { busyPorts, EnsembleSupervisor } from './ensemble-supervisor';
 
 export interface EnsembleCommandOptions {
   nodes: number;
+  observers?: number;
   basePort: number;
   quorumBasePort?: number;
   electionBasePort?: number;
@@ -32,6 +33,7 @@ function keyValue(value: string, previous: string[] = []): string[] {
 export function ensembleRequest(o: EnsembleCommandOptions): EnsembleRequest {
   return {
     nodes: o.nodes,
+    observers: o.observers ?? 0,
     host: o.host,
     basePort: o.basePort,
     quorumBasePort: o.quorumBasePort ?? o.basePort + 707,
@@ -69,9 +71,10 @@ export async function runEnsemble(o: EnsembleCommandOptions, ctx: CliContext, cl
     if (busy.length) throw new Error(`ports in use: ${busy.join(', ')}; pick other ports with --base-port`);
     mkdirSync(dataDir, { recursive: true });
     supervisor = new EnsembleSupervisor({ req, members, command: selfCommand(ctx), logLevel: o.logLevel, clock, out, restart: !!o.restart });
-    out(`zoolab ensemble: ${req.nodes} server${req.nodes === 1 ? '' : 's'} on ${req.host}, peer transport ${req.transport}, data in ${dataDir}${temp ? ' (removed on exit)' : ''}\n`);
+    const observers = req.observers ? ` and ${req.observers} observer${req.observers === 1 ? '' : 's'}` : '';
+    out(`zoolab ensemble: ${req.nodes} server${req.nodes === 1 ? '' : 's'}${observers} on ${req.host}, peer transport ${req.transport}, data in ${dataDir}${temp ? ' (removed on exit)' : ''}\n`);
     for (const m of members) {
-      out(`  server.${m.id}  client ${req.host}:${m.clientPort}  quorum ${m.quorumPort}  election ${m.electionPort}/${req.transport}  log ${m.logFile}\n`);
+      out(`  server.${m.id}${m.observer ? ' (observer)' : ''}  client ${req.host}:${m.clientPort}  quorum ${m.quorumPort}  election ${m.electionPort}/${req.transport}  log ${m.logFile}\n`);
     }
     out(`connect string: ${connectStringOf(req, members)}\n`);
     supervisor.start();
@@ -116,6 +119,7 @@ export function registerEnsembleCommand(program: Command, ctx: CliContext = {}):
     .command('ensemble')
     .description('run a replicated ensemble on this machine, one `zoolab server` process per server; Ctrl-C stops it')
     .addOption(new Option('-n, --nodes <n>', 'how many servers').argParser(intOption('--nodes', 1, MAX_ENSEMBLE_NODES)).default(3))
+    .addOption(new Option('--observers <n>', 'observers besides the voting servers (server.nodes+1 …)').argParser(intOption('--observers', 0, MAX_ENSEMBLE_NODES - 1)).default(0))
     .addOption(new Option('-p, --base-port <port>', 'client port of server.1; server.i listens on base + i - 1').argParser(intOption('--base-port', 1, 65535)).default(2181))
     .addOption(new Option('--quorum-base-port <port>', 'quorum port of server.1 (default: base port + 707, i.e. 2888)').argParser(intOption('--quorum-base-port', 1, 65535)))
     .addOption(new Option('--election-base-port <port>', 'election port of server.1 (default: base port + 1707, i.e. 3888)').argParser(intOption('--election-base-port', 1, 65535)))

@@ -3,7 +3,10 @@ import { InvalidArgumentError } from 'commander';
 
 /** What `zoolab ensemble` was asked for, checked. */
 export interface EnsembleRequest {
+  /** Voting servers: server.1 … server.nodes. */
   nodes: number;
+  /** Observers after them: server.nodes+1 … (they follow but do not vote). */
+  observers: number;
   host: string;
   /** server.i serves clients on basePort + i − 1. */
   basePort: number;
@@ -19,6 +22,8 @@ export interface EnsembleRequest {
 
 export interface EnsembleMember {
   id: number;
+  /** An observer (peerType=observer, ":observer" in every server.N line). */
+  observer: boolean;
   clientPort: number;
   quorumPort: number;
   electionPort: number;
@@ -49,10 +54,13 @@ export function intOption(flag: string, min: number, max: number): (v: string) =
  */
 export function planEnsemble(req: EnsembleRequest, dataDir: string): EnsembleMember[] {
   const members: EnsembleMember[] = [];
-  for (let id = 1; id <= req.nodes; id++) {
+  const total = req.nodes + req.observers;
+  if (total > MAX_ENSEMBLE_NODES) throw new InvalidArgumentError(`--nodes plus --observers is ${total}; at most ${MAX_ENSEMBLE_NODES} servers`);
+  for (let id = 1; id <= total; id++) {
     const dir = join(dataDir, `server.${id}`);
     members.push({
       id,
+      observer: id > req.nodes,
       clientPort: req.basePort + id - 1,
       quorumPort: req.quorumBasePort + id - 1,
       electionPort: req.electionBasePort + id - 1,
@@ -89,8 +97,9 @@ export function zooCfgFor(req: EnsembleRequest, members: readonly EnsembleMember
     `clientPortAddress=${req.host}`,
     '4lw.commands.whitelist=*',
     `zoolab.peerTransport=${req.transport}`,
+    ...(me.observer ? ['peerType=observer'] : []),
     ...req.extra.map(([k, v]) => `${k}=${v}`),
-    ...members.map((m) => `server.${m.id}=${req.host}:${m.quorumPort}:${m.electionPort};${req.host}:${m.clientPort}`),
+    ...members.map((m) => `server.${m.id}=${req.host}:${m.quorumPort}:${m.electionPort}${m.observer ? ':observer' : ''};${req.host}:${m.clientPort}`),
   ];
   return `${lines.join('\n')}\n`;
 }

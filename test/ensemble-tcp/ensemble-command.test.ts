@@ -123,6 +123,25 @@ describe('zoolab ensemble', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('with --observers, starts observers after the voters; a client of an observer writes and reads', async () => {
+    const base = await freeBase(4);
+    const r = ensemble(['--nodes', '3', '--observers', '1', '--base-port', String(base), '--tick-time', '200']);
+    const line = /^leader: server\.\d \(followers: server\.\d, server\.\d; observers: server\.4\)$/m;
+    await until(() => line.exec(r.out()), 30_000, 'a leader line with the observer', () => r.out());
+    expect(r.out()).toContain('3 servers and 1 observer');
+    expect(r.out()).toMatch(/server\.4 \(observer\)/);
+    const zk = await ZooKeeper.connect(`127.0.0.1:${base + 3}`, { sessionTimeout: 4000 });
+    try {
+      await zk.create('/via-observer', Buffer.from('o'));
+      await zk.sync('/via-observer');
+      expect((await zk.getData('/via-observer')).data?.toString()).toBe('o');
+    } finally {
+      await zk.close();
+    }
+    r.child.kill('SIGINT');
+    expect((await r.exited).code).toBe(0);
+  });
+
   it('refuses a bad --nodes and ports already in use, with exit code 1 and a clear message', async () => {
     const bad = spawnSync(process.execPath, [BIN, 'ensemble', '--nodes', '0'], { encoding: 'utf8', timeout: 20_000 });
     expect(bad.status).toBe(1);

@@ -23,6 +23,12 @@ const opts = (o: Partial<EnsembleCommandOptions> = {}): EnsembleCommandOptions =
 });
 
 let dir: string;
+function writeCfg(req: ReturnType<typeof ensembleRequest>, members: ReturnType<typeof planEnsemble>, me: ReturnType<typeof planEnsemble>[number]): string {
+  mkdirSync(me.dir, { recursive: true });
+  writeFileSync(join(me.dir, 'myid'), `${me.id}\n`);
+  writeFileSync(me.configFile, zooCfgFor(req, members, me));
+  return me.configFile;
+}
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'zoolab-layout-'))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -57,6 +63,33 @@ describe('zoolab ensemble layout', () => {
     expect(peerTransportName(config)).toBe('udp');
     expect(tcpPeerOptions(config)).toMatchObject({ handshakeTimeoutMs: 2000 * 5, keepAlive: false });
     expect(loadZooCfg(me.configFile).config.raw.get('snapCount') ?? String(config.snapCount)).toBe('1000');
+  });
+
+  it('adds observers after the voters: ":observer" in every server.N line and peerType=observer in their own zoo.cfg', () => {
+    const req = ensembleRequest(opts({ observers: 2 }));
+    const members = planEnsemble(req, dir);
+    expect(members.map((m) => [m.id, m.observer, m.clientPort])).toEqual([
+      [1, false, 2181],
+      [2, false, 2182],
+      [3, false, 2183],
+      [4, true, 2184],
+      [5, true, 2185],
+    ]);
+    const me = members[3];
+    mkdirSync(me.dir, { recursive: true });
+    writeFileSync(join(me.dir, 'myid'), '4\n');
+    writeFileSync(me.configFile, zooCfgFor(req, members, me));
+    const { config } = resolveServerConfig(me.configFile, {});
+    expect(config.peerType).toBe('observer');
+    expect(config.servers.map((s) => [s.id, s.type])).toEqual([
+      [1, 'participant'],
+      [2, 'participant'],
+      [3, 'participant'],
+      [4, 'observer'],
+      [5, 'observer'],
+    ]);
+    expect(resolveServerConfig(writeCfg(req, members, members[0]), {}).config.peerType).toBe('participant');
+    expect(() => planEnsemble(ensembleRequest(opts({ nodes: 10, observers: 6 })), dir)).toThrow(/--nodes plus --observers is 16; at most 15/);
   });
 
   it('refuses base ports whose blocks overlap or run past 65535', () => {

@@ -1,6 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as net from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Container } from 'inversify';
@@ -13,39 +11,18 @@ import { PEER_TRANSPORT } from '../../lib/transport/peer-transport';
 import { MemoryEpochStore, MemorySnapshotStore, MemoryTxnLog, storageMemoryModule } from '../../plugins/storage-memory';
 import { transportTcpModule } from '../../plugins/transport-tcp';
 import { freePort } from '../support/free-port';
+import { haveJavaQuorumPeer, peerMode, startJavaQuorumPeer, until, type JavaQuorumPeer, type PeerPorts } from '../support/java-quorum-peer';
 import { tcpPeerTransport } from '../../plugins/transport-tcp';
-
-const JARS = ['zookeeper.jar', 'zookeeper-jute.jar', 'slf4j-api.jar', 'slf4j-simple.jar', 'netty-all.jar', 'commons-cli.jar'].map((j) => `/usr/share/java/${j}`);
-const haveJava = JARS.every((j) => existsSync(j)) && spawnSync('java', ['-version']).status === 0;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function fourLetter(port: number, word: string): Promise<string> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1', () => s.write(word));
-    let out = '';
-    s.on('data', (d) => (out += d));
-    s.on('close', () => resolve(out));
-    s.on('error', () => resolve(''));
-  });
-}
-
-async function until(cond: () => boolean | Promise<boolean>, ms: number, what: string, diag: () => string = () => ''): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`${what} did not happen within ${ms} ms ${diag()}`);
-    await sleep(100);
-  }
-}
 
 /**
  * zoolab QuorumPeers in one ensemble with ZooKeeper 3.8 servers, over TCP: the quorum
  * packets, the sync modes and the SNAP payload must be what Java's Leader and Learner
  * write and read.
  */
-(haveJava ? describe : describe.skip)('zoolab and ZooKeeper 3.8 in one ensemble', () => {
+(haveJavaQuorumPeer ? describe : describe.skip)('zoolab and ZooKeeper 3.8 in one ensemble', () => {
   let dir: string;
-  let procs: Map<number, { p: ChildProcess; log: () => string }>;
-  let ports: Map<number, { q: number; e: number; c: number }>;
+  let procs: Map<number, JavaQuorumPeer>;
+  let ports: Map<number, PeerPorts>;
   let ensemble: InProcessEnsemble | null;
   let clients: ZooKeeper[];
   const stores = new Map<number, { txnLog: MemoryTxnLog; snapshots: MemorySnapshotStore; epochs: MemoryEpochStore }>();
@@ -67,32 +44,14 @@ async function until(cond: () => boolean | Promise<boolean>, ms: number, what: s
     rmSync(dir, { recursive: true, force: true });
   }, 30_000);
 
-  const serverLines = () => [1, 2, 3].map((i) => `server.${i}=127.0.0.1:${ports.get(i)!.q}:${ports.get(i)!.e}`);
-
   function startJava(id: number, props: string[] = []): void {
-    const d = join(dir, `java${id}`);
-    mkdirSync(d, { recursive: true });
-    writeFileSync(join(d, 'myid'), `${id}\n`);
-    const cfg = ['tickTime=500', 'initLimit=10', 'syncLimit=5', `dataDir=${d}`, `clientPort=${ports.get(id)!.c}`, 'clientPortAddress=127.0.0.1', 'admin.enableServer=false', '4lw.commands.whitelist=*', ...serverLines()];
-    writeFileSync(join(d, 'zoo.cfg'), cfg.join('\n'));
-    const p = spawn('java', ['-Dorg.slf4j.simpleLogger.defaultLogLevel=info', ...props, '-cp', JARS.join(':'), 'org.apache.zookeeper.server.quorum.QuorumPeerMain', join(d, 'zoo.cfg')], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let log = '';
-    p.stderr!.on('data', (b) => (log += b));
-    procs.set(id, { p, log: () => log });
+    procs.set(id, startJavaQuorumPeer({ id, dir: join(dir, `java${id}`), ports, tickTime: 500, jvmProps: props }));
   }
 
   async function stopJava(id: number): Promise<void> {
     const j = procs.get(id);
-    if (!j) return;
     procs.delete(id);
-    if (j.p.exitCode === null) {
-      await new Promise((r) => {
-        j.p.once('exit', r);
-        j.p.kill('SIGKILL');
-      });
-    }
+    await j?.kill();
   }
 
   function makeEnsemble(peer: InProcessEnsemble['opts' & never] | Record<string, unknown> = {}): InProcessEnsemble {
@@ -122,7 +81,7 @@ async function until(cond: () => boolean | Promise<boolean>, ms: number, what: s
     return zk;
   }
 
-  const mode = async (id: number) => /Mode: (\w+)/.exec(await fourLetter(ports.get(id)!.c, 'srvr'))?.[1] ?? 'none';
+  const mode = (id: number) => peerMode(ports.get(id)!.c);
   const javaLogs = () => [...procs].map(([id, j]) => `\n--- java ${id} ---\n${j.log().split('\n').filter((l) => /WARN|ERROR|Exception|LEADING|FOLLOWING|LOOKING|Notification/.test(l)).slice(-25).join('\n')}`).join('');
 
   it('a Java follower joins a zoolab leader, is DIFFed, then SNAPped, and serves what zoolab committed', async () => {

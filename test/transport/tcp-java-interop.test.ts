@@ -1,6 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as net from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Container } from 'inversify';
@@ -12,40 +10,18 @@ import { InProcessEnsemble } from '../../lib/quorum/ensemble';
 import { MemoryEpochStore, MemorySnapshotStore, MemoryTxnLog, storageMemoryModule } from '../../plugins/storage-memory';
 import { transportTcpModule, transportTcpPeerModule } from '../../plugins/transport-tcp';
 import { freePort } from '../support/free-port';
-
-const JARS = ['zookeeper.jar', 'zookeeper-jute.jar', 'slf4j-api.jar', 'slf4j-simple.jar', 'netty-all.jar', 'commons-cli.jar'].map((j) => `/usr/share/java/${j}`);
-const haveJava = JARS.every((j) => existsSync(j)) && spawnSync('java', ['-version']).status === 0;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function fourLetter(port: number, word: string): Promise<string> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1', () => s.end(word));
-    let out = '';
-    const t = setTimeout(() => s.destroy(), 2000);
-    s.on('data', (d) => (out += d));
-    s.on('close', () => (clearTimeout(t), resolve(out)));
-    s.on('error', () => undefined);
-  });
-}
-
-async function until(cond: () => Promise<boolean>, ms: number, what: string, diag: () => string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`${what} did not happen within ${ms} ms${diag()}`);
-    await sleep(100);
-  }
-}
+import { haveJavaQuorumPeer, peerMode, startJavaQuorumPeer, until, type JavaQuorumPeer, type PeerPorts } from '../support/java-quorum-peer';
 
 /**
  * The TCP peer transport between zoolab and Apache ZooKeeper 3.8: Java's
  * QuorumCnxManager accepts zoolab's election connections (both ways round the
  * higher-sid rule), and Java's learner streams to a zoolab leader and back.
  */
-(haveJava ? describe : describe.skip)('TcpPeerTransport with ZooKeeper 3.8 servers', () => {
+(haveJavaQuorumPeer ? describe : describe.skip)('TcpPeerTransport with ZooKeeper 3.8 servers', () => {
   let dir: string;
-  let java: { p: ChildProcess; log: () => string } | null = null;
+  let java: JavaQuorumPeer | null = null;
   let ensemble: InProcessEnsemble | null = null;
-  const ports = new Map<number, { q: number; e: number; c: number }>();
+  const ports = new Map<number, PeerPorts>();
   const clients: ZooKeeper[] = [];
 
   beforeAll(async () => {
@@ -60,27 +36,16 @@ async function until(cond: () => Promise<boolean>, ms: number, what: string, dia
   }, 30_000);
 
   function startJava(): void {
-    const d = join(dir, 'java3');
-    mkdirSync(d, { recursive: true });
-    writeFileSync(join(d, 'myid'), '3\n');
-    const servers = [1, 2, 3].map((i) => `server.${i}=127.0.0.1:${ports.get(i)!.q}:${ports.get(i)!.e}`);
-    const cfg = ['tickTime=300', 'initLimit=10', 'syncLimit=5', `dataDir=${d}`, `clientPort=${ports.get(3)!.c}`, 'clientPortAddress=127.0.0.1', 'admin.enableServer=false', '4lw.commands.whitelist=*', ...servers];
-    writeFileSync(join(d, 'zoo.cfg'), cfg.join('\n'));
-    const p = spawn('java', ['-Dorg.slf4j.simpleLogger.defaultLogLevel=info', '-cp', JARS.join(':'), 'org.apache.zookeeper.server.quorum.QuorumPeerMain', join(d, 'zoo.cfg')], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let log = '';
-    p.stderr!.on('data', (b) => (log += b));
-    java = { p, log: () => log };
+    java = startJavaQuorumPeer({ id: 3, dir: join(dir, 'java3'), ports, tickTime: 300 });
   }
 
   async function stopJava(): Promise<void> {
     const j = java;
     java = null;
-    if (j && j.p.exitCode === null) await new Promise((r) => (j.p.once('exit', r), j.p.kill('SIGKILL')));
+    await j?.kill();
   }
 
-  const mode = async (id: number) => /Mode: (\w+)/.exec(await fourLetter(ports.get(id)!.c, 'srvr'))?.[1] ?? 'none';
+  const mode = (id: number) => peerMode(ports.get(id)!.c);
   const diag = () => `\n--- java ---\n${(java?.log() ?? '').split('\n').filter((l) => /WARN|ERROR|LEADING|FOLLOWING|LOOKING/.test(l)).slice(-20).join('\n')}`;
   const client = async (id: number) => {
     const zk = await ZooKeeper.connect(`127.0.0.1:${ports.get(id)!.c}`, { sessionTimeout: 10_000, connectTimeoutMs: 20_000 });

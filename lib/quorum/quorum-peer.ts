@@ -22,6 +22,7 @@ import { LearnerType, ServerState, sidOf, type Vote } from './vote';
 import type { PeerEvent } from './peer-events';
 import { CommittedLog, DEFAULT_COMMIT_LOG_COUNT } from './zab/committed-log';
 import { loadDatabase } from './zab/learner-database';
+import { TxnLogTail } from './zab/txn-log-tail';
 import type { Leader } from './zab/leader';
 import type { Learner } from './zab/learner';
 
@@ -77,6 +78,8 @@ export class QuorumPeer {
   readonly verifier: QuorumVerifier;
   readonly learnerType: LearnerType;
   readonly zkDb: ZKDatabase;
+  /** The txn log the database writes through: it remembers what the tree has not applied. */
+  readonly txnLogTail: TxnLogTail;
   readonly committedLog: CommittedLog;
   readonly clientPort: QuorumPeerClientPort;
   readonly stats: PeerStats = { elections: 0, proposals: 0, commits: 0, snapSyncs: 0, lastSyncMode: 'NONE' };
@@ -103,6 +106,7 @@ export class QuorumPeer {
   private loopDone: Promise<void> = Promise.resolve();
   private served: ZooKeeperServer | null = null;
   private anonymousLearnerId = -1;
+  private pendingSnapshot: Promise<void> | null = null;
 
   constructor(readonly opts: QuorumPeerOptions) {
     const c = opts.config;
@@ -117,7 +121,8 @@ export class QuorumPeer {
     const me = c.servers.find((s) => s.id === this.myId);
     if (!me) throw new Error(`server ${this.myId} is not in the ensemble's configuration`);
     this.learnerType = me.type === 'observer' || c.peerType === 'observer' ? LearnerType.OBSERVER : LearnerType.PARTICIPANT;
-    this.zkDb = new ZKDatabase(opts.txnLog, { extendedTypesEnabled: c.extendedTypesEnabled, logger: opts.logger }, opts.logger, {
+    this.txnLogTail = new TxnLogTail(opts.txnLog, () => this.zkDb.lastProcessedZxid);
+    this.zkDb = new ZKDatabase(this.txnLogTail, { extendedTypesEnabled: c.extendedTypesEnabled, logger: opts.logger }, opts.logger, {
       snapshots: opts.snapshots ?? null,
     });
     this.committedLog = new CommittedLog(opts.commitLogCount ?? DEFAULT_COMMIT_LOG_COUNT);
@@ -186,6 +191,23 @@ export class QuorumPeer {
 
   updateElectionVote(epoch: bigint): void {
     this.election?.updateElectionVote(epoch);
+  }
+
+  /** Writes a snapshot without waiting for it (the leader's start-up one); failures are logged. */
+  snapshotInBackground(take: () => Promise<void>): void {
+    const prior = this.pendingSnapshot ?? Promise.resolve();
+    const done: Promise<void> = prior
+      .then(take)
+      .catch((err: unknown) => this.logger.warn({ err }, 'background snapshot failed'))
+      .finally(() => {
+        if (this.pendingSnapshot === done) this.pendingSnapshot = null;
+      });
+    this.pendingSnapshot = done;
+  }
+
+  /** Settles when no snapshot started by snapshotInBackground is being written. */
+  backgroundSnapshot(): Promise<void> {
+    return this.pendingSnapshot ?? Promise.resolve();
   }
 
   sleep(ms: number): Promise<void> {

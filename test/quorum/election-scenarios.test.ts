@@ -159,6 +159,34 @@ describe('a node that joins late', () => {
   });
 });
 
+describe('after a leader crash, survivors that look at different times', () => {
+  const nodes: SimNode[] = [1, 2, 3].map((id) => ({ id, zxid: 0x100000005n, epoch: 1n }));
+
+  it.each([
+    ['the better one looks first', 2, 1],
+    ['the worse one looks first', 1, 2],
+  ])('decide one finalizeWait after the later one looks, when %s', (_name, first, second) => {
+    const sim = new ElectionSim({ nodes, seed: 3, latency: [1, 1] });
+    startAll(sim, [1, 2, 3]);
+    expect(sim.runUntilSettled()).toBe(true);
+    expect(leaderOf(sim)).toBe(3n);
+    sim.crash(3);
+    const t0 = sim.now;
+    sim.look(first);
+    // The other one is still following: it answers with the old leader and is not told
+    // again by the notifications of `first`'s round, which went out before it looked.
+    sim.runFor(10);
+    sim.look(second);
+    expect(sim.runUntilSettled()).toBe(true);
+    for (const id of [1, 2]) {
+      const { at, outcome } = sim.peer(id).outcomes.at(-1)!;
+      expect(outcome.vote.id).toBe(2n);
+      // finalizeWait (200) after the second look, plus a few 1 ms hops; not a notification timeout more.
+      expect(at - t0).toBeLessThan(10 + 200 + 20);
+    }
+  });
+});
+
 describe('an unreliable network', () => {
   const nodes: SimNode[] = [1, 2, 3, 4, 5].map((id) => ({ id, zxid: 0x100000000n + BigInt((id * 7) % 5), epoch: 1n }));
   const cases: [string, Partial<SimOptions>][] = [

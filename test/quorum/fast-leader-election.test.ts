@@ -40,8 +40,32 @@ describe('FastLeaderElection, driven by hand', () => {
     const out = m.onNotification(note(2, 2, { zxid: 6n, peerEpoch: 1n }));
     expect(sends(out).map((s) => [s.to, s.leader, s.zxid])).toEqual([[1, 2n, 6n], [2, 2n, 6n], [3, 2n, 6n]]);
     expect(m.getVote()).toEqual(new Vote(2n, 6n, -1n, 1n));
-    // A worse one changes nothing and sends nothing.
-    expect(sends(m.onNotification(note(3, 3, { zxid: 1n, peerEpoch: 1n })))).toEqual([]);
+    // A worse one changes nothing: its sender only hears our proposal back (it is new to this round).
+    expect(sends(m.onNotification(note(3, 3, { zxid: 1n, peerEpoch: 1n })))).toEqual([
+      { to: 3, state: L, leader: 2n, zxid: 6n, electionEpoch: 1n, peerEpoch: 1n, config: verifier.toString() },
+    ]);
+    expect(m.getVote()).toEqual(new Vote(2n, 6n, -1n, 1n));
+  });
+
+  it('answers the first worse vote of its round from a voter with its proposal, and only the first', () => {
+    const m = fle(3);
+    m.lookForLeader({ lastLoggedZxid: 5n, currentEpoch: 1n });
+    const first = m.onNotification(note(1, 1, { zxid: 5n, peerEpoch: 1n }));
+    expect(sends(first)).toEqual([{ to: 1, state: L, leader: 3n, zxid: 5n, electionEpoch: 1n, peerEpoch: 1n, config: verifier.toString() }]);
+    // Its vote is in recvset now: the same vote again, or another worse one, is not answered.
+    expect(sends(m.onNotification(note(1, 1, { zxid: 5n, peerEpoch: 1n })))).toEqual([]);
+    expect(sends(m.onNotification(note(1, 2, { zxid: 4n, peerEpoch: 1n })))).toEqual([]);
+    // A vote equal to ours is agreement, not news to its sender.
+    expect(sends(m.onNotification(note(2, 3, { zxid: 5n, peerEpoch: 1n })))).toEqual([]);
+  });
+
+  it('does not answer worse votes outside a round, nor its own looped-back vote', () => {
+    const m = fle(3);
+    // Not looking yet: the vote waits for the round, which notifies everyone anyway.
+    expect(sends(m.onNotification(note(1, 1)))).toEqual([]);
+    const start = m.lookForLeader({ lastLoggedZxid: 5n, currentEpoch: 1n });
+    expect(sends(start).map((s) => s.to)).toEqual([1, 2, 3]);
+    expect(sends(m.onNotification(note(3, 3, { zxid: 5n, peerEpoch: 1n })))).toEqual([]);
   });
 
   it('jumps to a later round, weighing the sender against its own initial vote', () => {

@@ -147,10 +147,11 @@ export class FastLeaderElection implements ElectionMachine<Notification, Notific
       return out;
     }
     if (this.state === ServerState.LOOKING) {
+      const unheard = this.isUnheardWorseVote(n);
       if (this.phase === 'idle') this.pending.push(n);
       else out.push(...this.process(n));
-      if (n.state === ServerState.LOOKING && n.electionEpoch < this.logicalclock) {
-        // The sender lags a round behind: tell it where we are.
+      if ((n.state === ServerState.LOOKING && n.electionEpoch < this.logicalclock) || (unheard && this.inRound())) {
+        // The sender lags a round behind, or joined ours after we last told everyone: tell it where we are.
         const p = this.getVote();
         out.push(this.sendVote(n.sid, ServerState.LOOKING, p.id, p.zxid, this.logicalclock, p.peerEpoch));
       }
@@ -193,6 +194,30 @@ export class FastLeaderElection implements ElectionMachine<Notification, Notific
     this.proposedLeader = -1n;
     this.proposedZxid = -1n;
     this.pending = [];
+  }
+
+  /**
+   * A deviation from 3.8, which answers a looking peer only when its round is behind: the
+   * first vote of this round from a voter, naming a worse leader than our proposal, is
+   * answered with our proposal. That voter came to the round after we last notified
+   * everyone (it was still following when we did, say, after a leader crashed), and
+   * nothing else would tell it before one of the two notification timeouts (200 ms and
+   * up) ran out. Each receipt restarts the other peer's timeout, as Java's poll does, so
+   * that wait was often 400 ms. The answer is an ordinary notification, as a delayed one
+   * could arrive: it changes no outcome, only how soon one is reached. It goes only to a
+   * voter whose vote of this round is not in recvset yet, so about once per voter and round.
+   */
+  private isUnheardWorseVote(n: Notification): boolean {
+    return (
+      this.inRound() &&
+      n.state === ServerState.LOOKING &&
+      n.electionEpoch === this.logicalclock &&
+      n.sid !== this.myId &&
+      !this.recvset.has(n.sid) &&
+      n.zxid !== -1n &&
+      this.getInitLastLoggedZxid() !== -1n &&
+      totalOrderPredicate(this.views.verifier, this.proposal(), candidateOf(n))
+    );
   }
 
   /** One notification taken from the receive queue by the round. */

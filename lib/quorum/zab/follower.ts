@@ -16,27 +16,13 @@ export class Follower extends Learner {
   }
 
   /** Follower.followLeader: settles when the leader is lost (or this peer stops). */
-  async followLeader(leaderId: number): Promise<void> {
-    const self = this.self;
-    self.setZabState('DISCOVERY');
-    try {
-      await this.connectToLeader(leaderId);
-      const newEpochZxid = await this.registerWithLeader(PacketType.FOLLOWERINFO);
-      const newEpoch = epochOf(newEpochZxid);
-      if (newEpoch < self.acceptedEpoch) {
-        throw new Error(`Proposed leader epoch ${zxidToString(newEpochZxid)} is less than our accepted epoch ${zxidToString(self.acceptedEpoch)}`);
-      }
-      self.setZabState('SYNCHRONIZATION');
-      await this.syncWithLeader(newEpochZxid);
-      self.setZabState('BROADCAST');
-      while (!this.closed) {
-        const qp = await this.read(this.syncTimeout);
-        this.processPacket(qp);
-      }
-    } catch (err) {
-      if (!this.closed) this.log.warn({ err: (err as Error).message }, 'Exception when following the leader');
-      this.channel?.close();
-      this.pendingRevalidations.clear();
+  followLeader(leaderId: number): Promise<void> {
+    return this.runWithLeader(leaderId, PacketType.FOLLOWERINFO, 'following');
+  }
+
+  protected override checkLeaderEpoch(newEpochZxid: bigint): void {
+    if (epochOf(newEpochZxid) < this.self.acceptedEpoch) {
+      throw new Error(`Proposed leader epoch ${zxidToString(newEpochZxid)} is less than our accepted epoch ${zxidToString(this.self.acceptedEpoch)}`);
     }
   }
 

@@ -1,14 +1,14 @@
 import type { Subscription } from 'rxjs';
-import { every } from '../../core/clock';
+import { after, every } from '../../core/clock';
 import type { QuorumPacket } from '../../jute/records/quorum';
 import { serializeTxn } from '../../persistence/txn-serde';
 import type { Request } from '../../server/request';
-import type { QuorumListener } from '../../transport/peer-transport';
 import { LearnerType } from '../vote';
 import { SyncedLearnerTracker } from '../synced-learner-tracker';
 import type { QuorumPeer } from '../quorum-peer';
 import { Latch } from './latch';
-import { LearnerHandler } from './learner-handler';
+import type { LearnerHandler } from './learner-handler';
+import { LearnerCnxAcceptor } from './learner-cnx-acceptor';
 import type { LearnerSyncRequest } from './learner-request';
 import type { LeaderZooKeeperServer } from './leader-zookeeper-server';
 import { PacketType } from './packet-types';
@@ -42,10 +42,12 @@ export class Leader {
   readonly newLeaderProposal = new Proposal(quorumPacket(PacketType.NEWLEADER, 0n));
   private readonly startupLatch: Latch;
   private readonly discovery: LeaderDiscovery;
-  private listener: QuorumListener | null = null;
-  private acceptSub: Subscription | null = null;
+  private readonly cnxAcceptor = new LearnerCnxAcceptor(this);
   private ticker: Subscription | null = null;
   private tickSkip = true;
+  /** loadData left the start-up snapshot for when the leader serves. */
+  private startupSnapshotDeferred = false;
+  private startupSnapshot: Subscription | null = null;
   private isShutdown = false;
   private shutdownDone: Promise<void> | null = null;
   private resolveEnded!: () => void;
@@ -76,13 +78,10 @@ export class Leader {
     self.setZabState('DISCOVERY');
     self.tick = 0;
     try {
-      await this.loadData();
+      await this.cnxAcceptor.bind();
+      this.startupSnapshotDeferred = await this.zk.loadDataForLeading();
       this.leaderStateSummary = new StateSummary(self.currentEpoch, this.zk.getLastProcessedZxid());
-      this.listener = await self.transport.listenQuorum({ myId: self.myId, address: self.quorumAddress });
-      this.acceptSub = this.listener.connections$.subscribe((conn) => {
-        if (this.isShutdown) return conn.close();
-        void new LearnerHandler(conn, this).run();
-      });
+      this.cnxAcceptor.start();
 
       const epoch = await this.getEpochToPropose(self.myId, self.acceptedEpoch);
       this.zk.setZxid(makeZxid(epoch, 0n));
@@ -111,14 +110,6 @@ export class Leader {
     await this.ended;
   }
 
-  /** ZooKeeperServer.loadData on an initialized database: continue from it, drop dead sessions, snapshot. */
-  private async loadData(): Promise<void> {
-    const db = this.zk.zkDb;
-    this.zk.setZxid(db.lastProcessedZxid);
-    for (const s of db.getSessions()) if (!db.sessionsWithTimeouts.has(s)) db.killSession(s, db.lastProcessedZxid);
-    await this.zk.takeSnapshot();
-  }
-
   private async startZkServer(): Promise<void> {
     this.lastCommitted = this.zk.getZxid();
     this.log.info(
@@ -130,6 +121,17 @@ export class Leader {
     this.self.updateElectionVote(this.getEpoch());
     this.zk.zkDb.dataTree.lastProcessedZxid = this.zk.getZxid();
     this.startupLatch.open();
+    if (this.startupSnapshotDeferred) {
+      // Written in the background, fuzzy like the sync stage's periodic snapshots (the
+      // log replayed from its zxid makes it good), a tick after the leader serves: begun
+      // any earlier, its writes slowed the fsyncs that discovery, sync and the first
+      // commits wait on. A leader that stepped down by then leaves it to the next one. A
+      // TRUNC waits for one being written (truncateDatabase), so it cannot land after the
+      // snapshots past the truncation point were removed.
+      this.startupSnapshot = after(this.self.clock, this.self.tickTime, () => {
+        if (!this.isShutdown) this.self.snapshotInBackground(() => this.zk.takeSnapshot());
+      });
+    }
   }
 
   /** Every half tick: count the synced learners, step down without a quorum, ping. */
@@ -374,11 +376,11 @@ export class Leader {
     this.log.info({ reason }, 'Shutting down leader');
     this.shutdownDone = (async () => {
       this.ticker?.unsubscribe();
-      this.acceptSub?.unsubscribe();
+      this.startupSnapshot?.unsubscribe();
       const err = new Error(`leader shut down: ${reason}`);
       this.discovery.break(err);
       this.startupLatch.break(err);
-      await this.listener?.close();
+      await this.cnxAcceptor.close();
       this.self.setZooKeeperServer(null);
       for (const f of [...this.learners]) f.shutdown();
       await this.zk.shutdown();

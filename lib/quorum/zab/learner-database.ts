@@ -4,6 +4,7 @@ import { OpCode } from '../../protocol';
 import type { ZKDatabase } from '../../server/zk-database';
 import type { CommittedLog } from './committed-log';
 import type { LearnerSnapshot } from './learner-snapshot';
+import { TxnLogTail } from './txn-log-tail';
 import { zxidHex } from './zxid';
 import { appliedEvent, type PeerEvent } from '../peer-events';
 
@@ -13,6 +14,8 @@ export interface PeerDatabase {
   readonly committedLog: CommittedLog;
   readonly logger: { info(o: unknown, m?: string): void; warn(o: unknown, m?: string): void };
   emit(e: PeerEvent): void;
+  /** Settles when a snapshot written in the background (the leader's start-up one) is done. */
+  backgroundSnapshot?(): Promise<void>;
 }
 
 /**
@@ -50,6 +53,8 @@ export async function truncateDatabase(p: PeerDatabase, zxid: bigint): Promise<v
   p.committedLog.clear();
   await db.txnLog.truncate(zxid);
   if (db.snapshots) {
+    // Named for a zxid past `zxid` perhaps, it must be on disk before the sweep below.
+    await p.backgroundSnapshot?.();
     for (const s of await db.snapshots.list()) {
       if (s.zxid > zxid) {
         p.logger.warn({ snapshot: s.name }, `removing snapshot newer than the truncation point ${zxidHex(zxid)}`);
@@ -86,14 +91,25 @@ async function refillCommittedLog(p: PeerDatabase): Promise<void> {
 /**
  * ZKDatabase.fastForwardDataBase, when a role ends: txns that were logged but never
  * applied (proposals whose COMMIT did not come) are applied, so the peer's last zxid is
- * its last logged one for the next election.
+ * its last logged one for the next election. They are taken from the peer's TxnLogTail
+ * (txn-log-tail.ts) rather than read back from the log file; without one, from the file.
  */
 export async function fastForwardDatabase(p: PeerDatabase): Promise<number> {
   const db = p.zkDb;
   let n = 0;
-  for await (const e of db.txnLog.read(db.lastProcessedZxid)) {
-    applyTxnToDatabase(p, e, 'fastForward');
-    n++;
+  if (db.txnLog instanceof TxnLogTail) {
+    // Java's SyncRequestProcessor flushes what it was given when it shuts down, before
+    // the log is read back: whatever the next vote claims must be durable.
+    await db.txnLog.commit();
+    for (const e of db.txnLog.unapplied(db.lastProcessedZxid)) {
+      applyTxnToDatabase(p, e, 'fastForward');
+      n++;
+    }
+  } else {
+    for await (const e of db.txnLog.read(db.lastProcessedZxid)) {
+      applyTxnToDatabase(p, e, 'fastForward');
+      n++;
+    }
   }
   if (n > 0) p.logger.info({ txns: n, zxid: zxidHex(db.lastProcessedZxid) }, 'fast-forwarded the database from the txn log');
   return n;

@@ -14,8 +14,10 @@ import { FollowerZooKeeperServer, requestOf } from './follower-zookeeper-server'
 import { ObserverZooKeeperServer } from './observer-zookeeper-server';
 import { epochOf, makeZxid, zxidHex } from './zxid';
 
-/** Learner.leaderConnectDelayDuringRetryMs. */
+/** Learner.leaderConnectDelayDuringRetryMs: the longest pause between tries. */
 const LEADER_CONNECT_DELAY_MS = 100;
+/** The first pause; each try after it waits twice as long, up to the one above. */
+const LEADER_CONNECT_FIRST_DELAY_MS = 5;
 
 /**
  * ZooKeeper's Learner, what Follower and Observer share: connect to the leader,
@@ -43,17 +45,19 @@ export abstract class Learner {
   }
 
   /**
-   * Learner.connectToLeader, retrying for the whole initLimit budget. Java stops after 5
-   * tries, but its leader binds the quorum port before loading its database, so the
-   * kernel queues a follower's connect meanwhile; zoolab's leader binds after loadData
-   * (a snapshot of a large tree takes a second or more), and giving up after 500 ms sent
-   * followers back to election until the leader's initLimit expired, over and over.
+   * Learner.connectToLeader, retrying for the whole initLimit budget (Java stops after 5
+   * tries). A follower often leaves the election a few ms before its leader has bound
+   * the quorum port (LearnerCnxAcceptor.bind), so the first refusal is usually a leader
+   * about to listen: zoolab tries again after 5 ms, and backs off to Java's 100 ms. A
+   * leader slow to start (a loaded machine) is waited for as long as it would wait for
+   * us, rather than sending this follower back to an election it cannot win alone.
    */
   protected async connectToLeader(leaderId: number): Promise<void> {
     const address = this.self.quorumAddressOf(leaderId);
     if (!address) throw new Error(`Couldn't find the leader with id = ${leaderId}`);
     const budget = this.self.tickTime * this.self.initLimit;
     const started = this.self.clock.now();
+    let delay = LEADER_CONNECT_FIRST_DELAY_MS;
     for (let tries = 0; ; tries++) {
       const remaining = budget - (this.self.clock.now() - started);
       if (remaining <= 0) throw new Error('connectToLeader exceeded on retries.');
@@ -65,10 +69,42 @@ export abstract class Learner {
       } catch (err) {
         if (this.closed) throw err;
         if (tries % 10 === 0) this.log.warn({ err: (err as Error).message, tries }, 'Unexpected exception connecting to the leader');
-        await this.self.sleep(LEADER_CONNECT_DELAY_MS);
+        await this.self.sleep(delay);
+        delay = Math.min(delay * 2, LEADER_CONNECT_DELAY_MS);
       }
     }
   }
+
+  /**
+   * Follower.followLeader and Observer.observeLeader: connect, register, sync, then
+   * process the leader's packets until it is lost (or this peer stops).
+   */
+  protected async runWithLeader(leaderId: number, infoType: number, role: string): Promise<void> {
+    const self = this.self;
+    self.setZabState('DISCOVERY');
+    try {
+      await this.connectToLeader(leaderId);
+      const newLeaderZxid = await this.registerWithLeader(infoType);
+      this.checkLeaderEpoch(newLeaderZxid);
+      self.setZabState('SYNCHRONIZATION');
+      await this.syncWithLeader(newLeaderZxid);
+      self.setZabState('BROADCAST');
+      while (!this.closed) {
+        const qp = await this.read(this.syncTimeout);
+        this.processPacket(qp);
+      }
+    } catch (err) {
+      if (!this.closed) this.log.warn({ err: (err as Error).message }, `Exception when ${role} the leader`);
+      this.channel?.close();
+      this.pendingRevalidations.clear();
+    }
+  }
+
+  /** What registering told us, checked before syncing (Follower's epoch check). */
+  protected checkLeaderEpoch(_newLeaderZxid: bigint): void {}
+
+  /** A packet of the broadcast phase (Follower.processPacket / Observer.processPacket). */
+  protected abstract processPacket(qp: QuorumPacket): void;
 
   private get initTimeout(): number {
     return this.self.tickTime * this.self.initLimit;

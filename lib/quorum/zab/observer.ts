@@ -15,25 +15,9 @@ export class Observer extends Learner {
     super(self, ozk);
   }
 
-  /** Observer.observeLeader. */
-  async observeLeader(leaderId: number): Promise<void> {
-    const self = this.self;
-    self.setZabState('DISCOVERY');
-    try {
-      await this.connectToLeader(leaderId);
-      const newLeaderZxid = await this.registerWithLeader(PacketType.OBSERVERINFO);
-      self.setZabState('SYNCHRONIZATION');
-      await this.syncWithLeader(newLeaderZxid);
-      self.setZabState('BROADCAST');
-      while (!this.closed) {
-        const qp = await this.read(this.syncTimeout);
-        this.processPacket(qp);
-      }
-    } catch (err) {
-      if (!this.closed) this.log.warn({ err: (err as Error).message }, 'Exception when observing the leader');
-      this.channel?.close();
-      this.pendingRevalidations.clear();
-    }
+  /** Observer.observeLeader: settles when the leader is lost (or this peer stops). */
+  observeLeader(leaderId: number): Promise<void> {
+    return this.runWithLeader(leaderId, PacketType.OBSERVERINFO, 'observing');
   }
 
   /** Observer.processPacket. */

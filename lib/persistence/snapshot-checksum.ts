@@ -39,3 +39,21 @@ export class Adler32 {
 export function adler32Of(buf: Uint8Array, start = 0, end = buf.length): number {
   return new Adler32().update(buf, start, end).value;
 }
+
+/**
+ * zlib's adler32_combine: the Adler-32 of A followed by B, from the Adler-32 of each and
+ * B's length. Lets a seal be computed from a checksum of the body taken elsewhere (in
+ * zlib, off the main thread) and the few bytes written after it.
+ */
+export function adler32Combine(adlerA: number, adlerB: number, lengthB: number): number {
+  const rem = lengthB % MOD;
+  let sum1 = adlerA & 0xffff;
+  let sum2 = (rem * sum1) % MOD;
+  sum1 += (adlerB & 0xffff) + MOD - 1;
+  sum2 += ((adlerA >>> 16) & 0xffff) + ((adlerB >>> 16) & 0xffff) + MOD - rem;
+  if (sum1 >= MOD) sum1 -= MOD;
+  if (sum1 >= MOD) sum1 -= MOD;
+  if (sum2 >= MOD * 2) sum2 -= MOD * 2;
+  if (sum2 >= MOD) sum2 -= MOD;
+  return (sum2 * 65536 + sum1) >>> 0;
+}

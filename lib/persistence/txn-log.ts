@@ -26,6 +26,15 @@ export interface TxnLog {
   /** Removes entries with zxid > `zxid` (a follower's TRUNC). */
   truncate(zxid: bigint): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Runs `start` when the sync stage should begin a commit of what was just appended. A
+   * log on a real disk defers it to the end of the event loop's I/O phase, so that the
+   * requests read from every connection in the same turn share one commit (one write, one
+   * wake-up, and one reply write per connection for all of them). Without it the stage
+   * uses a microtask: the txns of one synchronous burst still share a commit, and a
+   * simulation in virtual time stays deterministic.
+   */
+  deferCommit?(start: () => void): void;
 }
 
 export const TXN_LOG = token<TxnLog>('TxnLog');

@@ -11,7 +11,7 @@ import {
   SNAPSHOT_TMP_EXTENSION,
   type SnapshotCompression,
 } from '../../lib/persistence/snapshot-names';
-import { serializeSnapshot, type SnapshotWriter } from '../../lib/persistence/snapshot-serializer';
+import { serializeSnapshotBody, type SnapshotBodyWriter } from '../../lib/persistence/snapshot-serializer';
 import {
   compareNewestFirst,
   SnapshotStoreClosedError,
@@ -23,6 +23,7 @@ import {
 } from '../../lib/persistence/snapshot-store';
 import { nodeFileIO } from './node-file-io';
 import { createCompressor, decompress, looksComplete } from './snapshot-compression';
+import { ZlibAdler32 } from './zlib-adler32';
 
 const DEFAULT_FILE_SNAPSHOT_CHUNK = 256 * 1024;
 
@@ -40,7 +41,7 @@ export interface FileSnapshotStoreOptions {
   forceSync?: boolean;
   /** Largest buffer or string a snapshot may hold (jute.maxbuffer + extrasize). */
   maxBuffer?: number;
-  /** Uncompressed bytes per write; between writes other work runs (default 64 KiB). */
+  /** Uncompressed bytes per write; between writes other work runs (default 256 KiB). */
   chunkSize?: number;
   logger?: Logger;
 }
@@ -89,13 +90,14 @@ export class FileSnapshotStore implements SnapshotStore {
     if (this.closed) return Promise.reject(new SnapshotStoreClosedError(`snapshot store in ${this.dir} is closed`));
     // The zxid, sessions and ACL cache are taken now; the nodes as the chunks are written.
     // FileSnap.serialize is synchronized: one snapshot is written at a time.
-    const writer = serializeSnapshot(tree, sessions, { chunkSize: this.chunkSize });
+    // A compressor may hold on to a chunk after push returns; only plain files reuse one buffer.
+    const writer = serializeSnapshotBody(tree, sessions, { chunkSize: this.chunkSize, reuseBuffer: this.compression === 'none' });
     const done = this.chain.then(() => this.write(writer, opts.sync === true || this.forceSync));
     this.chain = done.catch(() => undefined);
     return done;
   }
 
-  private async write(writer: SnapshotWriter, sync: boolean): Promise<SavedSnapshot> {
+  private async write(writer: SnapshotBodyWriter, sync: boolean): Promise<SavedSnapshot> {
     const name = makeSnapshotName(writer.zxid, this.compression);
     const path = join(this.dir, name);
     const tmp = path + SNAPSHOT_TMP_EXTENSION;
@@ -103,6 +105,8 @@ export class FileSnapshotStore implements SnapshotStore {
     const compressor = createCompressor(this.compression);
     await this.io.mkdirs(this.dir);
     const file = await this.io.open(tmp, 'overwrite');
+    // The seal's Adler-32 is summed by zlib in the thread pool while the chunk is written.
+    const adler = new ZlibAdler32();
     let pos = 0;
     let rawSize = 0;
     const put = async (parts: Buffer[]): Promise<void> => {
@@ -122,14 +126,19 @@ export class FileSnapshotStore implements SnapshotStore {
           break;
         }
         rawSize += r.value.length;
-        await put(await compressor.push(r.value));
+        // Both are done with the chunk before the next one is serialized into its buffer.
+        await Promise.all([compressor.push(r.value).then(put), adler.update(r.value)]);
       }
+      const trailer = summary.trailer(await adler.value());
+      rawSize += trailer.length;
+      await put(await compressor.push(trailer));
       await put(await compressor.finish());
       if (sync) {
         await file.sync();
         this.stats.fsyncs++;
       }
     } catch (e) {
+      adler.destroy();
       await file.close().catch(() => undefined);
       await this.io.unlink(tmp).catch(() => undefined);
       throw e;

@@ -56,6 +56,12 @@ export function fixupACL(
   authInfo: readonly Id[],
   acls: readonly ACL[] | null,
 ): ACL[] {
+  // One world:anyone entry, what most creates carry, comes out as it went in: the
+  // request's own list (never changed afterwards) instead of two copies of it.
+  if (acls !== null && acls.length === 1) {
+    const id = acls[0].id;
+    if (id.scheme === WORLD_SCHEME && id.id === ANYONE) return acls as ACL[];
+  }
   const invalid = () => new KeeperException(Code.INVALIDACL, path ?? undefined);
   const uniq = removeDuplicates(acls);
   if (uniq.length === 0) throw invalid();

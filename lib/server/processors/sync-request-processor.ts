@@ -152,6 +152,7 @@ export function syncRequestProcessor(
   const high = opts.highWaterMark ?? 10_000;
   const low = opts.lowWaterMark ?? Math.floor(high / 2);
   const now = ctx.now ?? (() => 0);
+  const deferCommit = ctx.txnLog.deferCommit?.bind(ctx.txnLog);
 
   return (source) =>
     new Observable<Request>((subscriber) => {
@@ -211,9 +212,11 @@ export function syncRequestProcessor(
       const scheduleFlush = (): void => {
         if (flushScheduled || committing) return;
         flushScheduled = true;
-        // A microtask, so that every txn of one synchronous burst (one TCP chunk of
-        // pipelined requests, one multi-session tick) shares the commit.
-        queueMicrotask(flush);
+        // At least every txn of one synchronous burst (one TCP chunk of pipelined
+        // requests, one multi-session tick) shares the commit; the log may wait longer
+        // (see TxnLog.deferCommit).
+        if (deferCommit) deferCommit(flush);
+        else queueMicrotask(flush);
       };
 
       /**

@@ -10,6 +10,12 @@ const RECENT_MAX = 4096;
  * preChange / postChange so the old digest leaves the sum and the new one enters it.
  */
 export class NodeHashMap {
+  /**
+   * In insertion order, which is parents first: a node is created after its parent, and a
+   * parent cannot be deleted (and re-inserted at the end) while it has children. The
+   * snapshot writer walks this order instead of the tree (snapshot-serializer's
+   * nodesParentFirst); replacing a node in place keeps its position. Keep it so.
+   */
   private readonly nodes = new Map<string, DataNode>();
   /**
    * Nodes looked up lately, a small map the CPU cache holds: a request's node is found in

@@ -65,6 +65,8 @@ export interface SnapshotStore {
   lastSnapshotInfo(): SnapshotInfo | null;
   /** Waits for a save in progress; later saves fail. */
   close(): Promise<void>;
+  /** Bytes in the snapshot directory (ZooKeeperServer.getDataDirSize); absent for a store with no directory. */
+  sizeOnDisk?(): number;
 }
 
 export const SNAPSHOT_STORE = token<SnapshotStore>('SnapshotStore');

@@ -35,6 +35,8 @@ export interface TxnLog {
    * simulation in virtual time stays deterministic.
    */
   deferCommit?(start: () => void): void;
+  /** Bytes in the log's directory (ZooKeeperServer.getLogDirSize, for `conf` and `mntr`); absent for a log with no directory. */
+  sizeOnDisk?(): number;
 }
 
 export const TXN_LOG = token<TxnLog>('TxnLog');

@@ -330,10 +330,10 @@ export class ZooKeeperServer implements ProcessorContext, ServerStatsProvider, S
     return this.cnxnFactory.getNumAliveConnections();
   }
   getDataDirSize(): number {
-    return 0;
+    return this.zkDb.snapshots?.sizeOnDisk?.() ?? 0;
   }
   getLogDirSize(): number {
-    return 0;
+    return this.zkDb.txnLog.sizeOnDisk?.() ?? 0;
   }
   getConnections(): Iterable<ServerCnxnImpl> {
     return this.cnxnFactory.cnxns;

@@ -10,6 +10,7 @@ import { calculateFileSizeWithPadding, DEFAULT_PREALLOC_SIZE } from './file-padd
 import { readTxnLog, type ReadListener } from './file-txn-iterator';
 import { recoverLastZxid, truncateLogAfter, truncateTornTails, type TornTailRepair } from './log-repair';
 import { createDurableFile, hasDurableWrites, nodeFileIO } from './node-file-io';
+import { dirSizeSync } from './dir-size';
 import { ZeroAhead } from './zero-ahead';
 import { DEFAULT_MAX_ENTRY_SIZE, ENTRY_PREFIX_SIZE, EOR, encodeFileHeader, FILE_HEADER_SIZE, makeLogName } from './txn-log-format';
 
@@ -297,6 +298,11 @@ export class FileTxnLog implements TxnLog {
   }
 
   /** Closes the file. Entries appended but not committed are dropped, as a crash would. */
+  /** The directory's bytes on the real file system (a simulated one reports 0, as it has no directory). */
+  sizeOnDisk(): number {
+    return this.io === nodeFileIO ? dirSizeSync(this.dir) : 0;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -22,6 +22,7 @@ import {
   type SnapshotStore,
 } from '../../lib/persistence/snapshot-store';
 import { nodeFileIO } from './node-file-io';
+import { dirSizeSync } from './dir-size';
 import { createCompressor, decompress, looksComplete } from './snapshot-compression';
 import { ZlibAdler32 } from './zlib-adler32';
 
@@ -194,6 +195,11 @@ export class FileSnapshotStore implements SnapshotStore {
 
   lastSnapshotInfo(): SnapshotInfo | null {
     return this.last;
+  }
+
+  /** The directory's bytes on the real file system (a simulated one reports 0, as it has no directory). */
+  sizeOnDisk(): number {
+    return this.io === nodeFileIO ? dirSizeSync(this.dir) : 0;
   }
 
   async close(): Promise<void> {

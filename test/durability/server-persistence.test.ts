@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -14,6 +14,7 @@ import type { StandaloneServer, StandaloneServerOptions } from '../../lib/server
 import { startDefaultStandaloneServer, type DefaultPluginOptions } from '../../plugins/defaults';
 import { dumpTxnLog, FileSnapshotStore, FileTxnLog } from '../../plugins/storage-file';
 import { MemorySnapshotStore, MemoryTxnLog } from '../../plugins/storage-memory';
+import { fourLetterWord } from '../support/four-letter';
 import { RawClient } from '../support/raw-client';
 import { OPEN_ACL } from '../support/raw-ops';
 import { VirtualClock } from '../server/helpers/virtual-clock';
@@ -227,6 +228,25 @@ describe('data directories', () => {
     expect(files(dataLogDir, 'log.').length).toBeGreaterThan(2);
     const again = await start({ dataDir, dataLogDir });
     expect(await exists(await client(again), '/split29')).toBe(true);
+  });
+
+  it('reports the bytes in the snapshot and log directories (dirs / conf: datadir_size, logdir_size)', async () => {
+    const dataDir = newDir();
+    const dataLogDir = newDir();
+    const s = await start({ dataDir, dataLogDir, snapCount: 10, fourLetterWordWhitelist: ['*'] });
+    await createOneByOne(await client(s), '/sized', 15);
+    const sum = (dir: string) => readdirSync(join(dir, 'version-2')).reduce((n, f) => n + statSync(join(dir, 'version-2', f)).size, 0);
+    // A background snapshot may still be growing: ask until the answer and the files agree.
+    let dirs = '';
+    for (let i = 0; i < 50; i++) {
+      dirs = await fourLetterWord(s.host, s.port, 'dirs');
+      if (dirs === `datadir_size: ${sum(dataDir)}\nlogdir_size: ${sum(dataLogDir)}\n`) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(dirs).toBe(`datadir_size: ${sum(dataDir)}\nlogdir_size: ${sum(dataLogDir)}\n`);
+    // The log is preallocated (64 MiB by default), the snapshots are small but there.
+    expect(sum(dataLogDir)).toBeGreaterThanOrEqual(64 * 1024 * 1024);
+    expect(sum(dataDir)).toBeGreaterThan(0);
   });
 
   it('honours forceSync=no: neither the log nor snapshots are fsynced', async () => {

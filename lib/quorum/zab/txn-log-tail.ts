@@ -74,6 +74,10 @@ export class TxnLogTail implements TxnLog {
     else queueMicrotask(start);
   }
 
+  sizeOnDisk(): number {
+    return this.inner.sizeOnDisk?.() ?? 0;
+  }
+
   /**
    * The appended txns with zxid > `after`, in log order. Call it after commit() has
    * settled if they must be durable (a vote will claim them).

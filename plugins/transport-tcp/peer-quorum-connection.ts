@@ -13,6 +13,8 @@ let nextConnectionId = 1;
 
 /** How long a closed connection may take to flush what was written before it is cut. */
 const CLOSE_FLUSH_MS = 2000;
+/** Up to this much of one turn's packets is copied into one buffer; more goes by writev. */
+const COALESCE_MAX_BYTES = 256 * 1024;
 
 /** A socket error as the transport's error codes. */
 export function peerErrorCode(e: NodeJS.ErrnoException): PeerTransportErrorCode {
@@ -47,7 +49,10 @@ export class TcpQuorumConnection implements QuorumConnection {
   /** undefined while open; null once ended cleanly; the error when it broke. */
   private ended: Error | null | undefined = undefined;
   private open = true;
-  private corked = false;
+  /** Written this turn, not yet handed to the socket. */
+  private outgoing: Buffer[] = [];
+  private outgoingBytes = 0;
+  private flushScheduled = false;
 
   constructor(private readonly socket: net.Socket) {
     const host = socket.remoteAddress ?? '?';
@@ -82,32 +87,51 @@ export class TcpQuorumConnection implements QuorumConnection {
   }
 
   /**
-   * Packets written in one turn of the event loop (a proposal to every follower, a DIFF's
-   * run of txns) leave in one writev, as Java's BufferedOutputStream batches them.
+   * Everything written in one turn of the event loop (a proposal to every follower, the
+   * COMMITs that a batch of ACKs completed, a DIFF's run of txns) leaves in one write when
+   * that turn's I/O callbacks are done (setImmediate), as Java's LearnerHandler flushes its
+   * BufferedOutputStream only when its queue runs dry. Flushing per callback (nextTick)
+   * sent a leader under load several small writes per turn to each follower, each a
+   * syscall and a wake-up of the follower.
    */
   write(data: Buffer): void {
     const s = this.socket;
-    if (!this.open || s.destroyed || s.writableEnded) return;
-    if (!this.corked) {
-      this.corked = true;
-      s.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        s.uncork();
-      });
+    if (!this.open || s.destroyed || s.writableEnded || data.length === 0) return;
+    this.outgoing.push(data);
+    this.outgoingBytes += data.length;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flush);
     }
-    s.write(data);
   }
+
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    const chunks = this.outgoing;
+    const bytes = this.outgoingBytes;
+    if (chunks.length === 0) return;
+    this.outgoing = [];
+    this.outgoingBytes = 0;
+    const s = this.socket;
+    if (s.destroyed || s.writableEnded) return;
+    if (chunks.length === 1) {
+      s.write(chunks[0]);
+    } else if (bytes <= COALESCE_MAX_BYTES) {
+      s.write(Buffer.concat(chunks, bytes));
+    } else {
+      // Big runs (a SNAP's snapshot chunks) go as they are: one writev, no copy.
+      s.cork();
+      for (const c of chunks) s.write(c);
+      s.uncork();
+    }
+  };
 
   /** Sends what was written, then FIN; the socket is cut if the other side does not follow. */
   close(): void {
     if (!this.open && this.ended !== undefined) return;
     this.open = false;
     const s = this.socket;
-    if (this.corked) {
-      this.corked = false;
-      s.uncork();
-    }
+    this.flush();
     if (!s.destroyed) {
       s.end();
       setTimeout(() => s.destroy(), CLOSE_FLUSH_MS).unref();

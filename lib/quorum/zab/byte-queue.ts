@@ -5,12 +5,16 @@ import { JuteTruncatedError } from '../../jute/errors';
  * Bytes of a stream waiting to be read as records. A record that is not all there yet
  * is tried again only once enough bytes have come for the part that was missing, and
  * chunks are joined only then, so a large record arriving in many chunks is copied a
- * bounded number of times.
+ * bounded number of times. Records are read in place: a read moves an offset into the
+ * first chunk, it does not cut the chunk.
  */
 export class ByteQueue {
   private chunks: Buffer[] = [];
+  /** Bytes of chunks[0] already read. */
+  private offset = 0;
+  /** Bytes not yet read. */
   private total = 0;
-  /** Bytes needed before the last failed read can get further. */
+  /** Unread bytes needed before the last failed read can get further. */
   private need = 0;
 
   constructor(private readonly maxBuffer: number) {}
@@ -27,39 +31,57 @@ export class ByteQueue {
 
   /**
    * Reads one value with `fn` from the front; undefined (and nothing consumed) when the
-   * bytes end first. Any other error from `fn` is thrown: the stream is bad.
+   * bytes end first. Any other error from `fn` is thrown: the stream is bad. `sizeOf`,
+   * when given, tells from the bytes at `start` how many the value needs at least (0 when
+   * it cannot tell: then `fn` decides).
    */
-  tryRead<T>(fn: (ia: BinaryInputArchive) => T): T | undefined {
+  tryRead<T>(fn: (ia: BinaryInputArchive) => T, sizeOf?: (buf: Buffer, start: number) => number): T | undefined {
     if (this.total === 0 || this.total < this.need) return undefined;
-    const buf = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.total);
-    this.chunks = [buf];
-    const ia = new BinaryInputArchive(buf, this.maxBuffer);
+    if (this.chunks.length > 1) {
+      this.chunks[0] = this.chunks[0].subarray(this.offset);
+      this.chunks = [Buffer.concat(this.chunks, this.total)];
+      this.offset = 0;
+    }
+    const buf = this.chunks[0];
+    const start = this.offset;
+    if (sizeOf) {
+      // A record cut short by the end of a chunk is the common case on a busy stream;
+      // knowing its size up front spares reading it and throwing (an Error per chunk).
+      const size = sizeOf(buf, start);
+      if (size > this.total) {
+        this.need = size;
+        return undefined;
+      }
+    }
+    const ia = new BinaryInputArchive(buf, this.maxBuffer, start);
     let value: T;
     try {
       value = fn(ia);
     } catch (e) {
       if (e instanceof JuteTruncatedError) {
-        this.need = e.offset + e.needed;
+        this.need = e.offset - start + e.needed;
         return undefined;
       }
       throw e;
     }
-    this.consume(buf, ia.offset);
+    this.need = 0;
+    this.total -= ia.offset - start;
+    this.offset = ia.offset;
+    if (this.total === 0) {
+      this.chunks = [];
+      this.offset = 0;
+    }
     return value;
   }
 
   /** Everything still queued, and the queue emptied. */
   drain(): Buffer[] {
     const out = this.chunks;
+    if (out.length > 0 && this.offset > 0) out[0] = out[0].subarray(this.offset);
     this.chunks = [];
+    this.offset = 0;
     this.total = 0;
     this.need = 0;
     return out;
-  }
-
-  private consume(buf: Buffer, n: number): void {
-    this.need = 0;
-    this.total -= n;
-    this.chunks = this.total > 0 ? [buf.subarray(n)] : [];
   }
 }

@@ -7,10 +7,13 @@ import type { ObserverZooKeeperServer } from './observer-zookeeper-server';
 import type { LearnerZooKeeperServer } from './learner-zookeeper-server';
 import { LearnerSyncRequest } from './learner-request';
 import { PacketType } from './packet-types';
-import { quorumPacket } from './quorum-packet-channel';
 import { SideChain } from './side-chain';
 import { OpCode } from '../../protocol';
+import { isWriteType } from './commit-processor';
+import { encodeBarePacket } from './packet-encoding';
 import { appliedEvent } from '../peer-events';
+
+const SYNC = OpCode.sync;
 
 /**
  * The request processor chains of the three roles, each in one place, as
@@ -125,7 +128,7 @@ export function committed(zks: LearnerZooKeeperServer): Processor {
 /** SendAckRequestProcessor: tells the leader a proposal is durable here. */
 export function sendAck(zks: FollowerZooKeeperServer): Processor {
   return stage((r) => {
-    if (r.type !== OpCode.sync && r.hdr !== null) zks.learner.writePacket(quorumPacket(PacketType.ACK, r.hdr.zxid));
+    if (r.type !== SYNC && r.hdr !== null) zks.learner.channel?.writeEncoded(encodeBarePacket(PacketType.ACK, r.hdr.zxid));
     return true;
   });
 }
@@ -144,26 +147,11 @@ export function observerRequest(zks: ObserverZooKeeperServer): Processor {
 }
 
 function forwardIfNeeded(zks: LearnerZooKeeperServer, r: Request): boolean {
-  switch (r.type) {
-    case OpCode.sync:
-      zks.pendingSyncs.push(r);
-      zks.learner.request(r);
-      break;
-    case OpCode.create:
-    case OpCode.create2:
-    case OpCode.createTTL:
-    case OpCode.createContainer:
-    case OpCode.delete:
-    case OpCode.deleteContainer:
-    case OpCode.setData:
-    case OpCode.reconfig:
-    case OpCode.setACL:
-    case OpCode.multi:
-    case OpCode.check:
-    case OpCode.createSession:
-    case OpCode.closeSession:
-      zks.learner.request(r);
-      break;
+  if (r.type === SYNC) {
+    zks.pendingSyncs.push(r);
+    zks.learner.request(r);
+  } else if (isWriteType(r.type)) {
+    zks.learner.request(r);
   }
   return true;
 }

@@ -4,30 +4,37 @@ import type { Request } from '../../server/request';
 import type { Processor } from '../../server/processors/chain';
 
 /**
+ * The requests that change state: a server forwards them to the leader, and may not
+ * answer them before the leader commits them. A set built once: the switch it replaces
+ * read each OpCode member through the protocol module's re-export getter, per request.
+ */
+const WRITE_TYPES: ReadonlySet<number> = new Set([
+  OpCode.create,
+  OpCode.create2,
+  OpCode.createTTL,
+  OpCode.createContainer,
+  OpCode.delete,
+  OpCode.deleteContainer,
+  OpCode.setData,
+  OpCode.reconfig,
+  OpCode.multi,
+  OpCode.setACL,
+  OpCode.check,
+  OpCode.createSession,
+  OpCode.closeSession,
+]);
+const SYNC = OpCode.sync;
+
+export function isWriteType(type: number): boolean {
+  return WRITE_TYPES.has(type);
+}
+
+/**
  * CommitProcessor.needCommit: requests that may not be answered before the leader commits
  * them. A sync needs one only where the leader answers syncs with SYNC (learners).
  */
 export function needCommit(type: number, matchSyncs: boolean): boolean {
-  switch (type) {
-    case OpCode.create:
-    case OpCode.create2:
-    case OpCode.createTTL:
-    case OpCode.createContainer:
-    case OpCode.delete:
-    case OpCode.deleteContainer:
-    case OpCode.setData:
-    case OpCode.reconfig:
-    case OpCode.multi:
-    case OpCode.setACL:
-    case OpCode.check:
-    case OpCode.createSession:
-    case OpCode.closeSession:
-      return true;
-    case OpCode.sync:
-      return matchSyncs;
-    default:
-      return false;
-  }
+  return type === SYNC ? matchSyncs : WRITE_TYPES.has(type);
 }
 
 /**

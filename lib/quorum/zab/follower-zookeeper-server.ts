@@ -68,9 +68,12 @@ export class FollowerZooKeeperServer extends LearnerZooKeeperServer {
   }
 }
 
+/** A logged txn's request has no body of its own; they all share this empty one. */
+const NO_BODY = Buffer.alloc(0);
+
 /** A txn from the leader as a Request (Request(hdr.clientId, hdr.cxid, hdr.type, hdr, txn, zxid)). */
 export function requestOf(e: TxnEntry, now: number): Request {
-  const r = new Request(null, e.hdr.clientId, e.hdr.cxid, e.hdr.type, Buffer.alloc(0), [], now);
+  const r = new Request(null, e.hdr.clientId, e.hdr.cxid, e.hdr.type, NO_BODY, [], now);
   r.hdr = e.hdr;
   r.txn = e.txn;
   r.digest = e.digest ?? null;

@@ -1,7 +1,6 @@
 import type { Subscription } from 'rxjs';
 import { after, every } from '../../core/clock';
 import type { QuorumPacket } from '../../jute/records/quorum';
-import { serializeTxn } from '../../persistence/txn-serde';
 import type { Request } from '../../server/request';
 import { LearnerType } from '../vote';
 import { SyncedLearnerTracker } from '../synced-learner-tracker';
@@ -13,13 +12,20 @@ import type { LearnerSyncRequest } from './learner-request';
 import type { LeaderZooKeeperServer } from './leader-zookeeper-server';
 import { PacketType } from './packet-types';
 import { Proposal } from './proposal';
-import { quorumPacket } from './quorum-packet-channel';
+import { encodeProposal } from './packet-encoding';
+import { encodeQuorumPacket, quorumPacket } from './quorum-packet-channel';
 import { StateSummary } from './state-summary';
 import { counterOf, makeZxid, zxidHex } from './zxid';
 import { BufferStats } from './buffer-stats';
 import { LeaderDiscovery } from './leader-discovery';
 
 export { BufferStats };
+
+function broadcast(to: ReadonlySet<LearnerHandler>, qp: QuorumPacket, encoded?: Buffer): void {
+  if (to.size === 0) return;
+  const bytes = encoded ?? (to.size > 1 ? encodeQuorumPacket(qp) : undefined);
+  for (const f of to) f.queuePacket(qp, bytes);
+}
 
 /**
  * ZooKeeper's Leader: discovery (agree on a new epoch with a quorum), synchronization
@@ -206,13 +212,13 @@ export class Leader {
       void this.shutdown('zxid lower 32 bits have rolled over, forcing re-election, and therefore new epoch start');
       return false;
     }
-    const data = serializeTxn({ hdr: request.hdr!, txn: request.txn, digest: request.digest });
-    this.proposalStats.set(data.length);
-    const p = new Proposal(quorumPacket(PacketType.PROPOSAL, zxid, data), request);
+    const { packet, encoded } = encodeProposal({ hdr: request.hdr!, txn: request.txn, digest: request.digest });
+    this.proposalStats.set(packet.data!.length);
+    const p = new Proposal(packet, request);
     p.addQuorumVerifier(this.self.verifier);
     this.lastProposed = zxid;
     this.outstandingProposals.set(zxid, p);
-    this.sendPacket(p.packet);
+    broadcast(this.forwardingFollowers, packet, encoded);
     this.self.stats.proposals++;
     return true;
   }
@@ -263,24 +269,30 @@ export class Leader {
 
   /** Leader.inform: observers get the committed txn itself. */
   inform(p: Proposal): void {
-    if (!p.request) return;
+    if (!p.request || this.observingLearners.size === 0) return;
     this.sendObserverPacket(quorumPacket(PacketType.INFORM, p.request.hdr!.zxid, p.packet.data));
   }
 
   /** ToBeAppliedRequestProcessor, after the final stage applied the txn. */
   applied(r: Request): void {
-    this.self.committedLog.add({ hdr: r.hdr!, txn: r.txn, digest: r.digest });
     const first = this.toBeApplied[0];
-    if (first?.request?.hdr?.zxid === r.hdr!.zxid) this.toBeApplied.shift();
-    else if (first) this.log.error(`Committed request not found on toBeApplied: ${zxidHex(r.hdr!.zxid)}`);
+    if (first?.request?.hdr?.zxid === r.hdr!.zxid) {
+      this.toBeApplied.shift();
+      // The proposal's packet is the txn as the committed log keeps it.
+      this.self.committedLog.add(first.packet);
+      return;
+    }
+    this.self.committedLog.add({ hdr: r.hdr!, txn: r.txn, digest: r.digest });
+    if (first) this.log.error(`Committed request not found on toBeApplied: ${zxidHex(r.hdr!.zxid)}`);
   }
 
+  /** One packet to many learners is encoded once. */
   private sendPacket(qp: QuorumPacket): void {
-    for (const f of this.forwardingFollowers) f.queuePacket(qp);
+    broadcast(this.forwardingFollowers, qp);
   }
 
   private sendObserverPacket(qp: QuorumPacket): void {
-    for (const f of this.observingLearners) f.queuePacket(qp);
+    broadcast(this.observingLearners, qp);
   }
 
   /** Leader.processSync: answered at once, or when what was proposed before it commits. */

@@ -178,11 +178,10 @@ export class LearnerHandler {
     }
   }
 
-  /** The broadcast phase: the learner's packets until it goes away. */
-  private async serve(): Promise<void> {
+  /** The broadcast phase: the learner's packets, each as it comes, until it goes away. */
+  private serve(): Promise<never> {
     const leader = this.leader;
-    for (;;) {
-      const qp = await this.channel.read(leader.syncTimeout());
+    return this.channel.readEach(leader.syncTimeout(), (qp) => {
       if (this.closed) return;
       this.tickOfNextAckDeadline = leader.getTickOfNextAckDeadline();
       switch (qp.type) {
@@ -205,7 +204,7 @@ export class LearnerHandler {
         default:
           this.self.logger.warn(`unexpected quorum packet, type: ${packetTypeName(qp.type)}`);
       }
-    }
+    });
   }
 
   private request(qp: QuorumPacket): void {
@@ -214,7 +213,8 @@ export class LearnerHandler {
     const sessionId = d.readBigInt64BE(0);
     const cxid = d.readInt32BE(8);
     const type = d.readInt32BE(12);
-    const body = Buffer.from(d.subarray(16));
+    // A view: the packet's data was copied out of the stream when it was read.
+    const body = d.subarray(16);
     const now = this.self.clock.now();
     const auth = qp.authinfo ?? [];
     const si =
@@ -265,10 +265,11 @@ export class LearnerHandler {
     return true;
   }
 
-  queuePacket(qp: QuorumPacket): void {
+  /** `encoded`: the packet's bytes, when the leader encoded one broadcast once for every learner. */
+  queuePacket(qp: QuorumPacket, encoded?: Buffer): void {
     if (this.closed) return;
     if (!this.sendingStarted) this.queued.push(qp);
-    else this.send(qp);
+    else this.send(qp, encoded);
   }
 
   private startSendingPackets(): void {
@@ -276,10 +277,10 @@ export class LearnerHandler {
     for (const qp of this.queued.splice(0)) this.send(qp);
   }
 
-  private send(qp: QuorumPacket): void {
+  private send(qp: QuorumPacket, encoded?: Buffer): void {
     if (qp.type === PacketType.PROPOSAL) this.syncLimitCheck.updateProposal(qp.zxid, this.self.clock.now());
     if (qp.zxid > 0n) this.lastZxid = qp.zxid;
-    this.channel.write(qp);
+    this.channel.write(qp, encoded);
   }
 
   /** LearnerHandler.ping: a PING, or goodbye if the learner sits on a proposal too long. */

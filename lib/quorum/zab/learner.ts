@@ -9,6 +9,7 @@ import type { QuorumPeer } from '../quorum-peer';
 import type { LearnerZooKeeperServer } from './learner-zookeeper-server';
 import { PacketType, packetTypeName, ZAB_PROTOCOL_VERSION } from './packet-types';
 import { QuorumPacketChannel, quorumPacket } from './quorum-packet-channel';
+import { encodeRequest } from './packet-encoding';
 import { applySnapshotToDatabase, applyTxnToDatabase, truncateDatabase } from './learner-database';
 import { FollowerZooKeeperServer, requestOf } from './follower-zookeeper-server';
 import { ObserverZooKeeperServer } from './observer-zookeeper-server';
@@ -89,10 +90,8 @@ export abstract class Learner {
       self.setZabState('SYNCHRONIZATION');
       await this.syncWithLeader(newLeaderZxid);
       self.setZabState('BROADCAST');
-      while (!this.closed) {
-        const qp = await this.read(this.syncTimeout);
-        this.processPacket(qp);
-      }
+      if (!this.channel) throw new Error('not connected to the leader');
+      await this.channel.readEach(this.syncTimeout, (qp) => this.processPacket(qp));
     } catch (err) {
       if (!this.closed) this.log.warn({ err: (err as Error).message }, `Exception when ${role} the leader`);
       this.channel?.close();
@@ -273,11 +272,7 @@ export abstract class Learner {
 
   /** Learner.request: a client's write (or sync) goes to the leader. */
   request(r: Request): void {
-    const head = Buffer.alloc(16);
-    head.writeBigInt64BE(BigInt.asIntN(64, r.sessionId), 0);
-    head.writeInt32BE(r.cxid, 8);
-    head.writeInt32BE(r.type, 12);
-    this.writePacket(quorumPacket(PacketType.REQUEST, -1n, Buffer.concat([head, r.body]), [...r.authInfo]));
+    this.channel?.writeEncoded(encodeRequest(r));
   }
 
   /** Learner.validateSession: ask the leader whether a reconnecting client's session lives. */

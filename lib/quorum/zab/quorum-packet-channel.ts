@@ -1,10 +1,12 @@
 import type { Subscription } from 'rxjs';
 import type { Clock } from '../../core/clock';
+import type { BinaryInputArchive } from '../../jute/binary-input-archive';
 import { BinaryOutputArchive } from '../../jute/binary-output-archive';
 import { QuorumPacket } from '../../jute/records/quorum';
 import { DEFAULT_MAX_BUFFER } from '../../jute/limits';
 import type { QuorumConnection } from '../../transport/peer-transport';
 import { ByteQueue } from './byte-queue';
+import { quorumPacketSize } from './quorum-packet-size';
 import { LearnerSnapshotReader, type LearnerSnapshot } from './learner-snapshot';
 
 /** A read found nothing within its timeout (Java's SocketTimeoutException). */
@@ -19,9 +21,11 @@ export class QuorumConnectionClosedError extends Error {
 
 /** QuorumPacket as jute writes it: no frame, the record is its own delimiter. */
 export function encodeQuorumPacket(qp: QuorumPacket): Buffer {
-  const oa = new BinaryOutputArchive(32 + (qp.data?.length ?? 0));
+  // Sized for the whole packet (no authinfo is the common case), so the view is the packet
+  // and needs no copy out.
+  const oa = new BinaryOutputArchive(24 + (qp.data?.length ?? 0));
   qp.serialize(oa);
-  return Buffer.from(oa.toBuffer());
+  return oa.toBuffer();
 }
 
 export function quorumPacket(type: number, zxid: bigint, data: Buffer | null = null, authinfo: QuorumPacket['authinfo'] = null): QuorumPacket {
@@ -34,7 +38,11 @@ interface PendingRead<T> {
   reject: (e: Error) => void;
   timeoutMs: number;
   timer: Subscription | null;
+  /** Clock time the read began or its last byte came: the timeout counts from here. */
+  since: number;
 }
+
+const readPacket = (ia: BinaryInputArchive): QuorumPacket => QuorumPacket.deserialize(ia);
 
 /**
  * The packet view of a learner ↔ leader connection, read the way Java's blocking
@@ -45,6 +53,7 @@ interface PendingRead<T> {
  */
 export class QuorumPacketChannel {
   private readonly queue: ByteQueue;
+  private readonly sizeOf: (buf: Buffer, start: number) => number;
   private pending: PendingRead<unknown> | null = null;
   private ended: Error | null = null;
   private readonly sub: Subscription;
@@ -60,6 +69,7 @@ export class QuorumPacketChannel {
     maxBuffer = DEFAULT_MAX_BUFFER,
   ) {
     this.queue = new ByteQueue(maxBuffer);
+    this.sizeOf = (buf, start) => quorumPacketSize(buf, start, maxBuffer);
     this.lastReceivedAt = clock.now();
     this.sub = conn.data$.subscribe({
       next: (chunk) => {
@@ -78,10 +88,29 @@ export class QuorumPacketChannel {
 
   /** The next packet; rejects on timeout, on a closed connection, or on bytes that are not a packet. */
   read(timeoutMs: number): Promise<QuorumPacket> {
-    return this.start(() => this.queue.tryRead((ia) => QuorumPacket.deserialize(ia)), timeoutMs).then((qp) => {
+    return this.start(() => this.queue.tryRead(readPacket, this.sizeOf), timeoutMs).then((qp) => {
       this.packetsReceived++;
       return qp;
     });
+  }
+
+  /**
+   * The broadcast phase's reading: each packet goes to `onPacket` as soon as it is whole,
+   * in the turn its bytes came, with no promise per packet (a leader under load reads
+   * thousands of ACKs and REQUESTs a second). Rejects as `read` does (no byte within
+   * `timeoutMs`, the connection ended, bytes that are not a packet) or with what
+   * `onPacket` threw, after which the connection is closed; it never resolves.
+   */
+  readEach(timeoutMs: number, onPacket: (qp: QuorumPacket) => void): Promise<never> {
+    return this.start<never>(() => {
+      while (this.ended === null) {
+        const qp = this.queue.tryRead(readPacket, this.sizeOf);
+        if (qp === undefined) break;
+        this.packetsReceived++;
+        onPacket(qp);
+      }
+      return undefined;
+    }, timeoutMs);
   }
 
   /** The SNAP payload that follows a SNAP packet, through its signature. */
@@ -90,10 +119,18 @@ export class QuorumPacketChannel {
     return this.start(() => reader.read(this.queue) ?? undefined, timeoutMs);
   }
 
-  write(qp: QuorumPacket): void {
+  /** Sends `qp`; `encoded` is its bytes when the caller already has them (one broadcast, many learners). */
+  write(qp: QuorumPacket, encoded?: Buffer): void {
     if (!this.conn.isOpen) return;
     this.packetsSent++;
-    this.conn.write(encodeQuorumPacket(qp));
+    this.conn.write(encoded ?? encodeQuorumPacket(qp));
+  }
+
+  /** A packet already encoded (encodeProposal, encodeRequest). */
+  writeEncoded(bytes: Buffer): void {
+    if (!this.conn.isOpen) return;
+    this.packetsSent++;
+    this.conn.write(bytes);
   }
 
   writeRaw(chunk: Buffer): void {
@@ -108,20 +145,21 @@ export class QuorumPacketChannel {
   private start<T>(attempt: () => T | undefined, timeoutMs: number): Promise<T> {
     if (this.pending) return Promise.reject(new Error('a read is already pending on this connection'));
     return new Promise<T>((resolve, reject) => {
-      this.pending = { attempt, resolve: resolve as (v: unknown) => void, reject, timeoutMs, timer: null };
-      this.poke(true);
+      this.pending = { attempt, resolve: resolve as (v: unknown) => void, reject, timeoutMs, timer: null, since: this.clock.now() };
+      this.poke(false);
     });
   }
 
-  /** Tries the pending read; re-arms its timeout when bytes came. */
+  /** Tries the pending read; bytes that came push its deadline back. */
   private poke(bytesCame: boolean): void {
     const p = this.pending;
     if (!p) return;
+    if (bytesCame) p.since = this.lastReceivedAt;
     let value: unknown;
     try {
       value = p.attempt();
     } catch (e) {
-      this.settle();
+      if (this.pending === p) this.settle();
       p.reject(e as Error);
       this.close();
       return;
@@ -132,18 +170,27 @@ export class QuorumPacketChannel {
       return;
     }
     if (this.ended) {
-      this.settle();
+      if (this.pending === p) this.settle();
       p.reject(this.ended);
       return;
     }
-    if (bytesCame || p.timer === null) {
-      p.timer?.unsubscribe();
-      p.timer = this.clock.schedule(() => {
-        if (this.pending !== p) return;
-        this.settle();
-        p.reject(new QuorumReadTimeoutError(`no packet from ${this.conn.remoteAddress} within ${p.timeoutMs} ms`));
-      }, p.timeoutMs);
-    }
+    // One timer per read, not one per chunk: when it fires early (bytes came meanwhile)
+    // it is set again for what is left of the timeout.
+    if (p.timer === null && this.pending === p) this.armTimer(p, p.timeoutMs);
+  }
+
+  private armTimer(p: PendingRead<unknown>, delayMs: number): void {
+    p.timer = this.clock.schedule(() => {
+      p.timer = null;
+      if (this.pending !== p) return;
+      const idle = this.clock.now() - p.since;
+      if (idle < p.timeoutMs) {
+        this.armTimer(p, p.timeoutMs - idle);
+        return;
+      }
+      this.settle();
+      p.reject(new QuorumReadTimeoutError(`no packet from ${this.conn.remoteAddress} within ${p.timeoutMs} ms`));
+    }, delayMs);
   }
 
   private settle(): void {

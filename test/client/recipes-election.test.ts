@@ -94,6 +94,8 @@ describe.each(targets)('election recipes against $name', (target) => {
       await sleep(100);
       a.interruptLeadership();
       await nextLeadership(b);
+      // b hears of a's deleted node on its own connection, maybe before a's delete reply.
+      await until(() => kinds(aEvents.values).includes('relinquished'), 10000, 'a relinquished');
       expect(kinds(aEvents.values)).toEqual(['leading', 'cancelled:interrupted', 'relinquished']);
       a.requeue();
       await sleep(100);
@@ -134,6 +136,7 @@ describe.each(targets)('election recipes against $name', (target) => {
       await until(() => events.values.length > 0, 5000, 'a to lead first');
       b.start();
       await nextLeadership(b);
+      await until(() => kinds(events.values).includes('relinquished:error'), 10000, 'a relinquished');
       expect(kinds(events.values)).toEqual(['leading', 'relinquished:error']);
       await a.close();
     });

@@ -12,8 +12,7 @@ import { QuorumConnectionClosedError, QuorumPacketChannel, QuorumReadTimeoutErro
 import { quorumPacketSize } from '../../lib/quorum/zab/quorum-packet-size';
 import { makeZxid } from '../../lib/quorum/zab/zxid';
 import { SeededRandom } from '../../lib/core/random';
-import { MemoryNetwork, SimulationClock } from '../../plugins/transport-memory';
-import type { QuorumConnection } from '../../lib/transport/peer-transport';
+import { quorumConnectionPair } from './quorum-connection-pair';
 
 const entry = (counter: number) => ({
   hdr: new TxnHeader({ clientId: 0x55n, cxid: counter, zxid: makeZxid(3n, BigInt(counter)), time: 1700n, type: OpCode.setData }),
@@ -117,20 +116,8 @@ describe('the committed log serializes a txn only when it is read', () => {
 });
 
 describe('QuorumPacketChannel.readEach hands over packets as they come', () => {
-  async function pair() {
-    const clock = new SimulationClock();
-    const net = new MemoryNetwork(clock, new SeededRandom(1));
-    const l = await net.peerTransport.listenQuorum({ myId: 1, address: { host: 'h', port: 1 } });
-    let server: QuorumConnection | null = null;
-    l.connections$.subscribe((c) => (server = c));
-    let client: QuorumConnection | null = null;
-    void net.peerTransport.connectQuorum({ myId: 2, address: l.address, timeoutMs: 100 }).then((c) => (client = c));
-    await clock.runUntilTrue(() => client !== null && server !== null, 100);
-    return { clock, client: client!, server: server! };
-  }
-
   it('delivers each packet in order, and times out only after a whole quiet timeout', async () => {
-    const { clock, client, server } = await pair();
+    const { clock, client, server } = await quorumConnectionPair();
     const ch = new QuorumPacketChannel(server, clock);
     const seen: bigint[] = [];
     let err: unknown = null;
@@ -148,7 +135,7 @@ describe('QuorumPacketChannel.readEach hands over packets as they come', () => {
   });
 
   it('fails with what the handler threw and closes the connection', async () => {
-    const { clock, client, server } = await pair();
+    const { clock, client, server } = await quorumConnectionPair();
     const ch = new QuorumPacketChannel(server, clock);
     let err: unknown = null;
     const seen: bigint[] = [];
@@ -166,7 +153,7 @@ describe('QuorumPacketChannel.readEach hands over packets as they come', () => {
   });
 
   it('fails when the other end closes', async () => {
-    const { clock, client, server } = await pair();
+    const { clock, client, server } = await quorumConnectionPair();
     const ch = new QuorumPacketChannel(server, clock);
     let err: unknown = null;
     void ch.readEach(10_000, () => undefined).catch((e) => (err = e));

@@ -15,8 +15,7 @@ import { PacketType, packetTypeName } from '../../lib/quorum/zab/packet-types';
 import { QuorumConnectionClosedError, QuorumPacketChannel, QuorumReadTimeoutError, encodeQuorumPacket, quorumPacket } from '../../lib/quorum/zab/quorum-packet-channel';
 import { makeZxid } from '../../lib/quorum/zab/zxid';
 import { SeededRandom } from '../../lib/core/random';
-import { MemoryNetwork, SimulationClock } from '../../plugins/transport-memory';
-import type { QuorumConnection } from '../../lib/transport/peer-transport';
+import { quorumConnectionPair } from './quorum-connection-pair';
 
 const z = (e: number, c: number) => makeZxid(BigInt(e), BigInt(c));
 
@@ -159,20 +158,8 @@ describe('the SNAP payload', () => {
 });
 
 describe('QuorumPacketChannel reads packets the way a blocking socket read does', () => {
-  async function pair() {
-    const clock = new SimulationClock();
-    const net = new MemoryNetwork(clock, new SeededRandom(1));
-    const l = await net.peerTransport.listenQuorum({ myId: 1, address: { host: 'h', port: 1 } });
-    let server: QuorumConnection | null = null;
-    l.connections$.subscribe((c) => (server = c));
-    let client: QuorumConnection | null = null;
-    void net.peerTransport.connectQuorum({ myId: 2, address: l.address, timeoutMs: 100 }).then((c) => (client = c));
-    await clock.runUntilTrue(() => client !== null && server !== null, 100);
-    return { clock, client: client!, server: server! };
-  }
-
   it('assembles a packet split over many chunks', async () => {
-    const { clock, client, server } = await pair();
+    const { clock, client, server } = await quorumConnectionPair();
     const ch = new QuorumPacketChannel(server, clock);
     const bytes = encodeQuorumPacket(quorumPacket(PacketType.PROPOSAL, z(1, 1), Buffer.alloc(1000, 7)));
     for (let i = 0; i < bytes.length; i += 100) client.write(bytes.subarray(i, i + 100));
@@ -184,7 +171,7 @@ describe('QuorumPacketChannel reads packets the way a blocking socket read does'
   });
 
   it('times out on the clock when nothing comes, and fails when the other end closes', async () => {
-    const { clock, client, server } = await pair();
+    const { clock, client, server } = await quorumConnectionPair();
     const ch = new QuorumPacketChannel(server, clock);
     let err: unknown = null;
     void ch.read(500).catch((e) => (err = e));
@@ -200,7 +187,7 @@ describe('QuorumPacketChannel reads packets the way a blocking socket read does'
   });
 
   it('refuses a stream that is not jute, closing the connection', async () => {
-    const { clock, client, server } = await pair();
+    const { clock, client, server } = await quorumConnectionPair();
     const ch = new QuorumPacketChannel(server, clock, 1024);
     client.write(Buffer.from('00000002' + '0000000000000001' + '7fffffff', 'hex'));
     let err: unknown = null;

@@ -1,18 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Container } from 'inversify';
 import { ZooKeeper } from '../../lib/client';
-import { CLOCK, systemClock } from '../../lib/core/clock';
-import { LOGGER, silentLogger } from '../../lib/core/logger';
-import { RANDOM, SeededRandom } from '../../lib/core/random';
 import { InProcessEnsemble } from '../../lib/quorum/ensemble';
-import { PEER_TRANSPORT } from '../../lib/transport/peer-transport';
-import { MemoryEpochStore, MemorySnapshotStore, MemoryTxnLog, storageMemoryModule } from '../../plugins/storage-memory';
-import { transportTcpModule } from '../../plugins/transport-tcp';
 import { freePort } from '../support/free-port';
 import { haveJavaQuorumPeer, peerMode, startJavaQuorumPeer, until, type JavaQuorumPeer, type PeerPorts } from '../support/java-quorum-peer';
-import { tcpPeerTransport } from '../../plugins/transport-tcp';
+import { tcpEnsembleOnPorts } from '../support/tcp-ensemble-on-ports';
 
 /**
  * zoolab QuorumPeers in one ensemble with ZooKeeper 3.8 servers, over TCP: the quorum
@@ -25,7 +18,6 @@ import { tcpPeerTransport } from '../../plugins/transport-tcp';
   let ports: Map<number, PeerPorts>;
   let ensemble: InProcessEnsemble | null;
   let clients: ZooKeeper[];
-  const stores = new Map<number, { txnLog: MemoryTxnLog; snapshots: MemorySnapshotStore; epochs: MemoryEpochStore }>();
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'zoolab-zab-'));
@@ -33,7 +25,6 @@ import { tcpPeerTransport } from '../../plugins/transport-tcp';
     ports = new Map();
     clients = [];
     ensemble = null;
-    stores.clear();
     for (const id of [1, 2, 3]) ports.set(id, { q: await freePort(), e: await freePort(), c: await freePort() });
   });
 
@@ -54,26 +45,7 @@ import { tcpPeerTransport } from '../../plugins/transport-tcp';
     await j?.kill();
   }
 
-  function makeEnsemble(peer: InProcessEnsemble['opts' & never] | Record<string, unknown> = {}): InProcessEnsemble {
-    const world = new Container({ defaultScope: 'Singleton' });
-    world.bind(CLOCK).toConstantValue(systemClock);
-    world.bind(RANDOM).toConstantValue(new SeededRandom(5));
-    world.bind(LOGGER).toConstantValue(silentLogger);
-    world.bind(PEER_TRANSPORT).toConstantValue(tcpPeerTransport());
-    world.load(transportTcpModule());
-    return new InProcessEnsemble({
-      nodes: 3,
-      world,
-      storage: (id) => {
-        let s = stores.get(id);
-        if (!s) stores.set(id, (s = { txnLog: new MemoryTxnLog(), snapshots: new MemorySnapshotStore(), epochs: new MemoryEpochStore() }));
-        return [storageMemoryModule(s)];
-      },
-      config: { tickTime: 500, initLimit: 10, syncLimit: 5, fourLetterWordWhitelist: ['*'] },
-      ports: (id) => ({ quorumPort: ports.get(id)!.q, electionPort: ports.get(id)!.e, clientPort: ports.get(id)!.c }),
-      peer: peer as never,
-    });
-  }
+  const makeEnsemble = (peer: Record<string, unknown> = {}) => tcpEnsembleOnPorts({ ports, tickTime: 500, seed: 5, peer });
 
   async function client(id: number): Promise<ZooKeeper> {
     const zk = await ZooKeeper.connect(`127.0.0.1:${ports.get(id)!.c}`, { sessionTimeout: 10_000, connectTimeoutMs: 20_000 });

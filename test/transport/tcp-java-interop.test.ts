@@ -1,16 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Container } from 'inversify';
 import { ZooKeeper } from '../../lib/client';
-import { CLOCK, systemClock } from '../../lib/core/clock';
-import { LOGGER, silentLogger } from '../../lib/core/logger';
-import { RANDOM, SeededRandom } from '../../lib/core/random';
 import { InProcessEnsemble } from '../../lib/quorum/ensemble';
-import { MemoryEpochStore, MemorySnapshotStore, MemoryTxnLog, storageMemoryModule } from '../../plugins/storage-memory';
-import { transportTcpModule, transportTcpPeerModule } from '../../plugins/transport-tcp';
 import { freePort } from '../support/free-port';
 import { haveJavaQuorumPeer, peerMode, startJavaQuorumPeer, until, type JavaQuorumPeer, type PeerPorts } from '../support/java-quorum-peer';
+import { tcpEnsembleOnPorts } from '../support/tcp-ensemble-on-ports';
 
 /**
  * The TCP peer transport between zoolab and Apache ZooKeeper 3.8: Java's
@@ -54,23 +49,7 @@ import { haveJavaQuorumPeer, peerMode, startJavaQuorumPeer, until, type JavaQuor
   };
 
   it('elects and replicates across zoolab and Java, with either side leading', async () => {
-    const world = new Container({ defaultScope: 'Singleton' });
-    world.bind(CLOCK).toConstantValue(systemClock);
-    world.bind(RANDOM).toConstantValue(new SeededRandom(3));
-    world.bind(LOGGER).toConstantValue(silentLogger);
-    world.load(transportTcpModule(), transportTcpPeerModule());
-    const stores = new Map<number, { txnLog: MemoryTxnLog; snapshots: MemorySnapshotStore; epochs: MemoryEpochStore }>();
-    ensemble = new InProcessEnsemble({
-      nodes: 3,
-      world,
-      storage: (id) => {
-        let s = stores.get(id);
-        if (!s) stores.set(id, (s = { txnLog: new MemoryTxnLog(), snapshots: new MemorySnapshotStore(), epochs: new MemoryEpochStore() }));
-        return [storageMemoryModule(s)];
-      },
-      config: { tickTime: 300, initLimit: 10, syncLimit: 5, fourLetterWordWhitelist: ['*'] },
-      ports: (id) => ({ quorumPort: ports.get(id)!.q, electionPort: ports.get(id)!.e, clientPort: ports.get(id)!.c }),
-    });
+    ensemble = tcpEnsembleOnPorts({ ports, tickTime: 300, seed: 3 });
 
     // Java (sid 3, the highest) first: it wins, and the zoolab peers follow it.
     startJava();

@@ -123,10 +123,15 @@ export const IGNORED_ZOOKEEPER_KEYS = new Set([
  */
 export const RAW_PROPERTY_KEYS = new Set(['snapshot.trust.empty', 'db.autocreate', 'snapshot.compression.method', 'cnxTimeout', 'tcpKeepAlive']);
 
+/** A system property's name without the "zookeeper." prefix Java accepts either way. */
+export function bareKey(key: string): string {
+  return key.startsWith('zookeeper.') ? key.slice('zookeeper.'.length) : key;
+}
+
 /** Finds the handler for a zoo.cfg key, or null for a key zoolab does not interpret. */
 export function handlerFor(key: string): KeyHandler | null {
   if (Object.hasOwn(QUORUM_PEER_KEYS, key)) return QUORUM_PEER_KEYS[key];
-  const bare = key.startsWith('zookeeper.') ? key.slice('zookeeper.'.length) : key;
+  const bare = bareKey(key);
   if (Object.hasOwn(SYSTEM_PROPERTY_KEYS, bare)) return SYSTEM_PROPERTY_KEYS[bare];
   if (Object.hasOwn(JVM_PROPERTY_KEYS, key)) return JVM_PROPERTY_KEYS[key];
   return null;

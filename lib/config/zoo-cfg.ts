@@ -10,7 +10,7 @@ import {
   effectiveMinSessionTimeout,
   type ServerConfig,
 } from './server-config';
-import { handlerFor, IGNORED_ZOOKEEPER_KEYS, RAW_PROPERTY_KEYS } from './zoo-cfg-keys';
+import { bareKey, handlerFor, IGNORED_ZOOKEEPER_KEYS, RAW_PROPERTY_KEYS } from './zoo-cfg-keys';
 
 export { ConfigError } from './config-error';
 export { loadMyId } from './my-id';
@@ -81,7 +81,7 @@ export function configFromProperties(input: PropertyEntry[], opts: ZooCfgOptions
     }
     const handler = handlerFor(key);
     if (handler) handler(cfg, value, key, { file, warn });
-    else if (RAW_PROPERTY_KEYS.has(key.startsWith('zookeeper.') ? key.slice('zookeeper.'.length) : key)) continue;
+    else if (RAW_PROPERTY_KEYS.has(bareKey(key))) continue;
     else if (IGNORED_ZOOKEEPER_KEYS.has(key) || key.startsWith('metricsProvider.')) warn(`${key} is a ZooKeeper setting zoolab does not use; ignored`);
     else warn(`unknown key ${key}=${value}: kept as is (ZooKeeper would set system property zookeeper.${key})`);
   }

@@ -69,8 +69,7 @@ export class TxnLogTail implements TxnLog {
    * wrapper does not hide it; without one, a microtask, as the sync stage would use.
    */
   deferCommit(start: () => void): void {
-    const inner = this.inner as TxnLog & { deferCommit?(start: () => void): void };
-    if (inner.deferCommit) inner.deferCommit(start);
+    if (this.inner.deferCommit) this.inner.deferCommit(start);
     else queueMicrotask(start);
   }
 

@@ -25,6 +25,15 @@ export function snapshotCompressionOf(config: Partial<ServerConfig>): SnapshotCo
 }
 
 /**
+ * zookeeper.snapshot.worker (zoolab's own, default no): "yes" / "true" has a standalone
+ * server's periodic snapshots written by a worker thread (FileSnapshotStore.saveFromLog).
+ */
+export function snapshotWorkerOf(config: Partial<ServerConfig>): boolean {
+  const v = config.raw ? systemProperty(config as ServerConfig, 'snapshot.worker') : undefined;
+  return ['yes', 'true'].includes((v ?? '').trim().toLowerCase());
+}
+
+/**
  * The plugins a standalone server runs with unless told otherwise: the client port over
  * TCP, and the txn log and snapshots in files when the config names a directory (the log
  * in dataLogDir, snapshots in dataDir; either defaults to the other), in memory when not.
@@ -42,6 +51,7 @@ export function defaultStandalonePlugins(opts: DefaultPluginOptions = {}): Conta
           preAllocSize: cfg.preAllocSize !== undefined ? cfg.preAllocSize * 1024 : undefined,
           forceSync: cfg.forceSync,
           snapshotCompression: snapshotCompressionOf(cfg),
+          snapshotWorker: snapshotWorkerOf(cfg),
         })
       : storageMemoryModule(opts.storage);
   return [storage, transportTcpModule(opts.tcp)];

@@ -121,7 +121,14 @@ export const IGNORED_ZOOKEEPER_KEYS = new Set([
  * (the storage choice, ZKDatabase's start-up rules, the quorum connection settings);
  * with or without the "zookeeper." prefix, as Java takes them. Known, so not warned about.
  */
-export const RAW_PROPERTY_KEYS = new Set(['snapshot.trust.empty', 'db.autocreate', 'snapshot.compression.method', 'cnxTimeout', 'tcpKeepAlive']);
+export const RAW_PROPERTY_KEYS = new Set([
+  'snapshot.trust.empty',
+  'db.autocreate',
+  'snapshot.compression.method',
+  'snapshot.worker',
+  'cnxTimeout',
+  'tcpKeepAlive',
+]);
 
 /** A system property's name without the "zookeeper." prefix Java accepts either way. */
 export function bareKey(key: string): string {

@@ -114,7 +114,22 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
   return result;
 }
 
-/** FileTxnSnapLog.fastForwardFromEdits + processTransaction. */
+/**
+ * FileTxnSnapLog.processTransaction: one logged txn into the tree, the sessions map kept
+ * in step with createSession / closeSession.
+ */
+export function applyLoggedTxn(tree: DataTree, sessions: Map<bigint, number>, e: TxnEntry): void {
+  const { hdr } = e;
+  if (hdr.type === OpCode.createSession) {
+    if (!(e.txn instanceof CreateSessionTxn)) throw new RestoreError(`createSession txn 0x${hex(hdr.zxid)} has no timeout`);
+    sessions.set(hdr.clientId, e.txn.timeOut);
+  } else if (hdr.type === OpCode.closeSession) {
+    sessions.delete(hdr.clientId);
+  }
+  tree.processTxn(hdr, e.txn, e.digest ?? null);
+}
+
+/** FileTxnSnapLog.fastForwardFromEdits. */
 async function fastForwardFromEdits(opts: RestoreOptions, log: Logger): Promise<{ highestZxid: bigint; loaded: number }> {
   const { tree, sessions } = opts;
   const start = tree.lastProcessedZxid;
@@ -131,13 +146,7 @@ async function fastForwardFromEdits(opts: RestoreOptions, log: Logger): Promise<
     } else {
       highestZxid = hdr.zxid;
     }
-    if (hdr.type === OpCode.createSession) {
-      if (!(e.txn instanceof CreateSessionTxn)) throw new RestoreError(`createSession txn 0x${hex(hdr.zxid)} has no timeout`);
-      sessions.set(hdr.clientId, e.txn.timeOut);
-    } else if (hdr.type === OpCode.closeSession) {
-      sessions.delete(hdr.clientId);
-    }
-    tree.processTxn(hdr, e.txn, e.digest ?? null);
+    applyLoggedTxn(tree, sessions, e);
     loaded++;
     opts.onTxnLoaded?.(e);
   }

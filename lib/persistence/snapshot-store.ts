@@ -31,6 +31,28 @@ export interface LoadedSnapshot {
   readonly digest: ZxidDigest | null;
 }
 
+/**
+ * The live tree at the moment a snapshot is asked of the log (SnapshotStore.saveFromLog):
+ * the zxid it had applied, and what the snapshot's tree must match at that zxid.
+ */
+export interface SnapshotCheckpoint {
+  readonly zxid: bigint;
+  /** The tree digest, when digests are kept. */
+  readonly digest: bigint | null;
+  /** DataTree.getNodeCount. */
+  readonly nodeCount: number;
+  readonly sessionCount: number;
+  /** How the live tree was made (a rebuilt one must compute digests the same way). */
+  readonly treeOptions: { readonly extendedTypesEnabled?: boolean; readonly digestEnabled?: boolean };
+  /** Sync the file before resolving even when the store would not. */
+  readonly sync?: boolean;
+}
+
+/** saveFromLog rebuilt a tree that does not match the live one; nothing was written. */
+export class SnapshotCheckpointMismatchError extends Error {
+  override name = 'SnapshotCheckpointMismatchError';
+}
+
 export interface SaveOptions {
   /** FileTxnSnapLog.save's syncSnap: fsync before returning even when the store would not. */
   sync?: boolean;
@@ -50,6 +72,15 @@ export interface SnapshotStore {
    * the event loop run between chunks); one save runs at a time, later ones wait.
    */
   save(tree: DataTree, sessions: ReadonlyMap<bigint, number>, opts?: SaveOptions): Promise<SavedSnapshot>;
+  /**
+   * Optional: the snapshot at `at.zxid`, made elsewhere than on the caller's thread from
+   * what is already durable — the newest snapshot at or before it plus the log up to
+   * it — and checked against `at` before it is written. Only for a caller whose every
+   * applied txn is already in the log (a standalone server: it applies after the commit).
+   * Rejects when it cannot (SnapshotCheckpointMismatchError when the rebuilt tree differs);
+   * the caller then saves the live tree instead. Runs in line with `save`.
+   */
+  saveFromLog?(at: SnapshotCheckpoint): Promise<SavedSnapshot>;
   /** Every snapshot by name, newest (highest zxid) first; none is validated. */
   list(): Promise<SnapshotInfo[]>;
   /**

@@ -20,10 +20,14 @@ export async function loadDatabase(zkDb: ZKDatabase): Promise<bigint> {
   return zxid;
 }
 
-/** ZooKeeperServer.takeSnapshot: a snapshot of the tree as it is now, logged with its time. */
-export async function takeSnapshot(zkDb: ZKDatabase, clock: Clock, logger: Logger, sync = false): Promise<void> {
+/**
+ * ZooKeeperServer.takeSnapshot: a snapshot of the tree as it is now, logged with its
+ * time; `fromLog` lets the store make it from the durable state instead (see
+ * ZKDatabase.takeSnapshotFromLog).
+ */
+export async function takeSnapshot(zkDb: ZKDatabase, clock: Clock, logger: Logger, sync = false, fromLog = false): Promise<void> {
   const started = clock.now();
-  const saving = zkDb.takeSnapshot(sync);
+  const saving = fromLog && !sync ? zkDb.takeSnapshotFromLog() : zkDb.takeSnapshot(sync);
   if (!saving) return;
   const saved = await saving;
   logger.info({ snapshot: saved.name, nodes: saved.nodes, bytes: saved.size }, `Snapshot taken in ${clock.now() - started} ms`);

@@ -4,7 +4,7 @@ import type { Watcher } from '../data/watcher';
 import { CreateSessionTxn, type TxnDigest, type TxnHeader } from '../jute/records/txn';
 import type { JuteRecord } from '../jute/types';
 import { restore, type RestoreResult } from '../persistence/restore';
-import type { SavedSnapshot, SnapshotStore } from '../persistence/snapshot-store';
+import type { SavedSnapshot, SnapshotCheckpoint, SnapshotStore } from '../persistence/snapshot-store';
 import type { TxnLog } from '../persistence/txn-log';
 import { OpCode } from '../protocol';
 import type { Request } from './request';
@@ -143,6 +143,28 @@ export class ZKDatabase {
    */
   takeSnapshot(sync = false): Promise<SavedSnapshot> | null {
     return this.snapshots ? this.snapshots.save(this.dataTree, this.sessionsWithTimeouts, { sync }) : null;
+  }
+
+  /**
+   * A snapshot at the tree's current zxid, made from what is durable by the store off
+   * this thread (SnapshotStore.saveFromLog) when it can, else — and when that fails — of
+   * the live tree. Only for a server that applies a txn after its commit (standalone).
+   */
+  takeSnapshotFromLog(): Promise<SavedSnapshot> | null {
+    const store = this.snapshots;
+    if (!store?.saveFromLog) return this.takeSnapshot();
+    const t = this.dataTree;
+    const at: SnapshotCheckpoint = {
+      zxid: t.lastProcessedZxid,
+      digest: t.digestEnabled ? t.getTreeDigest() : null,
+      nodeCount: t.getNodeCount(),
+      sessionCount: this.sessionsWithTimeouts.size,
+      treeOptions: { extendedTypesEnabled: this.treeOptions.extendedTypesEnabled, digestEnabled: this.treeOptions.digestEnabled },
+    };
+    return store.saveFromLog(at).catch((err: unknown) => {
+      this.log.warn({ err }, 'snapshot from the log failed; snapshotting the live tree instead');
+      return this.takeSnapshot()!;
+    });
   }
 
   /** Waits for a snapshot being written, then closes the log. */

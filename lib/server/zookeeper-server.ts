@@ -191,7 +191,20 @@ export class ZooKeeperServer implements ProcessorContext, ServerStatsProvider, S
 
   /** The periodic-snapshot hooks the sync stage uses; null without a snapshot store. */
   periodicSnapshots(): PeriodicSnapshots | null {
-    return periodicSnapshotsOf(this.zkDb, this.config.snapCount, this.random, () => this.takeSnapshot());
+    const fromLog = this.appliesOnlyLoggedTxns();
+    return periodicSnapshotsOf(this.zkDb, this.config.snapCount, this.random, () =>
+      takeSnapshot(this.zkDb, this.clock, this.logger, false, fromLog),
+    );
+  }
+
+  /**
+   * Whether every txn in the tree is already in the log when a snapshot is due, so the
+   * store may build it from the log (ZKDatabase.takeSnapshotFromLog). True standalone,
+   * where a txn is applied after its commit; a quorum member may apply a txn its own log
+   * has not yet written.
+   */
+  protected appliesOnlyLoggedTxns(): boolean {
+    return true;
   }
 
   private setupRequestProcessors(): void {

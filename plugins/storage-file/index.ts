@@ -34,6 +34,13 @@ export interface StorageFileOptions {
   io?: FileIO;
   /** zookeeper.snapshot.compression.method for new snapshots (default none). */
   snapshotCompression?: SnapshotCompression;
+  /**
+   * Periodic snapshots of a standalone server written by a worker thread from the files
+   * (FileSnapshotStore.saveFromLog); default false (zookeeper.snapshot.worker=yes). It
+   * pays on a machine with a core to spare: the worker replays the log into a second
+   * copy of the tree, which on two cores costs the server more than it saves.
+   */
+  snapshotWorker?: boolean;
 }
 
 /**
@@ -65,6 +72,8 @@ export function storageFileModule(opts: StorageFileOptions): ContainerModule {
             io: opts.io ?? ctx.get(FILE_IO),
             compression: opts.snapshotCompression,
             forceSync: opts.forceSync,
+            logDir: join(opts.dataLogDir, VERSION_DIR),
+            worker: opts.snapshotWorker,
             logger: ctx.get(LOGGER, { optional: true }),
           }),
       )

@@ -18,6 +18,7 @@ import {
   type LoadedSnapshot,
   type SavedSnapshot,
   type SaveOptions,
+  type SnapshotCheckpoint,
   type SnapshotInfo,
   type SnapshotStore,
 } from '../../lib/persistence/snapshot-store';
@@ -25,6 +26,7 @@ import { nodeFileIO } from './node-file-io';
 import { dirSizeSync } from './dir-size';
 import { createCompressor, decompress, looksComplete } from './snapshot-compression';
 import { ZlibAdler32 } from './zlib-adler32';
+import { SnapshotWorkerClient, snapshotWorkerScript } from './snapshot-worker-client';
 
 const DEFAULT_FILE_SNAPSHOT_CHUNK = 256 * 1024;
 
@@ -44,6 +46,15 @@ export interface FileSnapshotStoreOptions {
   maxBuffer?: number;
   /** Uncompressed bytes per write; between writes other work runs (default 256 KiB). */
   chunkSize?: number;
+  /**
+   * The txn log's directory: with it (on the real file system) `saveFromLog` writes
+   * snapshots in a worker thread from the snapshots and log on disk (see LogCheckpointer).
+   */
+  logDir?: string;
+  /** Largest log entry the worker reads (the log's maxEntrySize). */
+  maxEntrySize?: number;
+  /** With logDir: offer saveFromLog (zookeeper.snapshot.worker=yes); default false. */
+  worker?: boolean;
   logger?: Logger;
 }
 
@@ -65,8 +76,10 @@ export class FileSnapshotStore implements SnapshotStore {
   private last: SnapshotInfo | null = null;
   private chain: Promise<unknown> = Promise.resolve();
   private closed = false;
-  /** Counters for tests and monitoring. */
-  readonly stats = { saves: 0, writes: 0, fsyncs: 0 };
+  /** Counters for tests and monitoring; fromLog counts the snapshots the worker wrote. */
+  readonly stats = { saves: 0, writes: 0, fsyncs: 0, fromLog: 0 };
+  private readonly worker: SnapshotWorkerClient | null = null;
+  readonly saveFromLog?: (at: SnapshotCheckpoint) => Promise<SavedSnapshot>;
 
   constructor(opts: FileSnapshotStoreOptions) {
     this.dir = opts.dir;
@@ -78,6 +91,32 @@ export class FileSnapshotStore implements SnapshotStore {
     // well under a millisecond of serializing between turns of the event loop.
     this.chunkSize = opts.chunkSize ?? DEFAULT_FILE_SNAPSHOT_CHUNK;
     this.log = opts.logger ?? silentLogger;
+    const script = opts.logDir !== undefined && this.io === nodeFileIO && opts.worker === true ? snapshotWorkerScript() : null;
+    if (script !== null) {
+      const worker = new SnapshotWorkerClient(script, {
+        snapDir: this.dir,
+        logDir: opts.logDir!,
+        compression: this.compression,
+        forceSync: this.forceSync,
+        maxBuffer: this.maxBuffer,
+        chunkSize: this.chunkSize,
+        maxEntrySize: opts.maxEntrySize,
+      });
+      this.worker = worker;
+      this.saveFromLog = (at) => this.inLine(() => worker.save(at)).then((saved) => {
+        this.last = { zxid: saved.zxid, name: saved.name, compression: saved.compression };
+        this.stats.fromLog++;
+        return saved;
+      });
+    }
+  }
+
+  /** FileSnap.serialize is synchronized: one snapshot is written at a time. */
+  private inLine<T>(write: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new SnapshotStoreClosedError(`snapshot store in ${this.dir} is closed`));
+    const done = this.chain.then(write);
+    this.chain = done.catch(() => undefined);
+    return done;
   }
 
   /** Creates the directory if needed. */
@@ -90,12 +129,9 @@ export class FileSnapshotStore implements SnapshotStore {
   save(tree: DataTree, sessions: ReadonlyMap<bigint, number>, opts: SaveOptions = {}): Promise<SavedSnapshot> {
     if (this.closed) return Promise.reject(new SnapshotStoreClosedError(`snapshot store in ${this.dir} is closed`));
     // The zxid, sessions and ACL cache are taken now; the nodes as the chunks are written.
-    // FileSnap.serialize is synchronized: one snapshot is written at a time.
     // A compressor may hold on to a chunk after push returns; only plain files reuse one buffer.
     const writer = serializeSnapshotBody(tree, sessions, { chunkSize: this.chunkSize, reuseBuffer: this.compression === 'none' });
-    const done = this.chain.then(() => this.write(writer, opts.sync === true || this.forceSync));
-    this.chain = done.catch(() => undefined);
-    return done;
+    return this.inLine(() => this.write(writer, opts.sync === true || this.forceSync));
   }
 
   private async write(writer: SnapshotBodyWriter, sync: boolean): Promise<SavedSnapshot> {
@@ -205,6 +241,7 @@ export class FileSnapshotStore implements SnapshotStore {
   async close(): Promise<void> {
     this.closed = true;
     await this.chain;
+    await this.worker?.close();
   }
 }
 

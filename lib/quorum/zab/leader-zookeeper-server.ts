@@ -86,4 +86,9 @@ export class LeaderZooKeeperServer extends ZooKeeperServer {
   submitLearnerRequest(r: Request): void {
     this.submitRequest(r);
   }
+
+  /** A leader may apply a txn a quorum of followers logged before its own log has: its snapshots are of the live tree. */
+  protected override appliesOnlyLoggedTxns(): boolean {
+    return false;
+  }
 }

@@ -60,4 +60,9 @@ export abstract class LearnerZooKeeperServer extends ZooKeeperServer {
     await super.shutdown();
     await this.logChain?.close();
   }
+
+  /** A learner may apply a committed txn before its own log has written it: its snapshots are of the live tree. */
+  protected override appliesOnlyLoggedTxns(): boolean {
+    return false;
+  }
 }

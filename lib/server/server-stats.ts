@@ -52,6 +52,62 @@ export class AvgMinMaxCounter {
   }
 }
 
+/** Samples AvgMinMaxPercentileCounter keeps (its ResettableUniformReservoir's DEFAULT_SIZE). */
+const RESERVOIR_SIZE = 4096;
+
+/**
+ * Java's AvgMinMaxPercentileCounter: the counter plus a uniform reservoir of 4096 samples
+ * (Vitter's algorithm R, as its ResettableUniformReservoir) whose quantiles `mntr` prints
+ * as p50 / p95 / p99 / p999. The replacement slots come from a fixed-seed xorshift, so
+ * the same requests give the same figures.
+ */
+export class AvgMinMaxPercentileCounter extends AvgMinMaxCounter {
+  private samples = new Float64Array(RESERVOIR_SIZE);
+  private seen = 0;
+  private rnd = 0x2545f491;
+
+  override addDataPoint(value: number): void {
+    super.addDataPoint(value);
+    const c = ++this.seen;
+    if (c <= RESERVOIR_SIZE) {
+      this.samples[c - 1] = value;
+      return;
+    }
+    const r = this.nextRandom() % c;
+    if (r < RESERVOIR_SIZE) this.samples[r] = value;
+  }
+
+  private nextRandom(): number {
+    let x = this.rnd;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.rnd = x >>> 0;
+    return this.rnd;
+  }
+
+  /** Dropwizard's UniformSnapshot.getValue over the sorted samples. */
+  percentiles(): { p50: number; p95: number; p99: number; p999: number } {
+    const n = Math.min(this.seen, RESERVOIR_SIZE);
+    const sorted = this.samples.slice(0, n).sort();
+    const at = (q: number): number => {
+      if (n === 0) return 0;
+      const pos = q * (n + 1);
+      const i = Math.floor(pos);
+      if (i < 1) return sorted[0];
+      if (i >= n) return sorted[n - 1];
+      return sorted[i - 1] + (pos - i) * (sorted[i] - sorted[i - 1]);
+    };
+    return { p50: at(0.5), p95: at(0.95), p99: at(0.99), p999: at(0.999) };
+  }
+
+  override reset(): void {
+    super.reset();
+    this.seen = 0;
+    this.samples = new Float64Array(RESERVOIR_SIZE);
+  }
+}
+
 /**
  * ZooKeeper's ServerStats: the counters behind `srvr`, `stat`, `mntr` and `srst`.
  * Latency is measured from a request's createTime to its reply, on the injected clock.
@@ -65,8 +121,8 @@ export class ServerStats {
   private minClientResponseSize = -1;
   private maxClientResponseSize = -1;
   readonly requestLatency = new AvgMinMaxCounter();
-  readonly updateLatency = new AvgMinMaxCounter();
-  readonly readLatency = new AvgMinMaxCounter();
+  readonly updateLatency = new AvgMinMaxPercentileCounter();
+  readonly readLatency = new AvgMinMaxPercentileCounter();
   private readonly startTime: number;
 
   constructor(

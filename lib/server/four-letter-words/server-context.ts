@@ -61,8 +61,8 @@ export function contextFromServer(zks: ZooKeeperServer, overrides: Partial<FourL
       ]),
       counters: new Map([['connection_rejected', zks.cnxnFactory.rejectedConnections]]),
       summaries: new Map([
-        ['readlatency', summaryOf(zks.serverStats.readLatency)],
-        ['updatelatency', summaryOf(zks.serverStats.updateLatency)],
+        ['readlatency', { ...summaryOf(zks.serverStats.readLatency), percentiles: zks.serverStats.readLatency.percentiles() }],
+        ['updatelatency', { ...summaryOf(zks.serverStats.updateLatency), percentiles: zks.serverStats.updateLatency.percentiles() }],
       ]),
     }),
     digestLog: () => zks.dataTree.digests.getDigestLog(),

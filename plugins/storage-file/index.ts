@@ -79,7 +79,13 @@ export function storageFileModule(opts: StorageFileOptions): ContainerModule {
       )
       .inSingletonScope();
     bind(DATA_PURGER)
-      .toDynamicValue((ctx) => new FilePurger(opts.dataDir ?? opts.dataLogDir, opts.dataLogDir, { io: opts.io ?? ctx.get(FILE_IO) }))
+      .toDynamicValue((ctx) => {
+        const store = ctx.get(SNAPSHOT_STORE);
+        return new FilePurger(opts.dataDir ?? opts.dataLogDir, opts.dataLogDir, {
+          io: opts.io ?? ctx.get(FILE_IO),
+          beforePurge: store instanceof FileSnapshotStore ? () => store.syncPending() : undefined,
+        });
+      })
       .inSingletonScope();
   });
 }

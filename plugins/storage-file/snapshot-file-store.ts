@@ -37,9 +37,12 @@ export interface FileSnapshotStoreOptions {
   /** zookeeper.snapshot.compression.method for new snapshots; reading follows each file's name. */
   compression?: SnapshotCompression;
   /**
-   * fsync each snapshot and the directory after its rename (default true). Java fsyncs
-   * only when asked (syncSnap); zoolab does by default because purge may delete the older
-   * snapshots a torn newest one would fall back to.
+   * Make each snapshot durable before anything relies on it (default true): before
+   * `syncPending` returns — which purge calls before deleting older snapshots a torn
+   * newest one would fall back to — and before `close` does. Java fsyncs only when asked
+   * (syncSnap). A save asked to sync is fsynced at once either way. Deferring it keeps a
+   * large snapshot's writeback from stalling the txn log's synced writes behind it
+   * (~150 ms for a 280 MB snapshot, measured), as Java's unsynced snapshots never do.
    */
   forceSync?: boolean;
   /** Largest buffer or string a snapshot may hold (jute.maxbuffer + extrasize). */
@@ -74,6 +77,8 @@ export class FileSnapshotStore implements SnapshotStore {
   private readonly chunkSize?: number;
   private readonly log: Logger;
   private last: SnapshotInfo | null = null;
+  /** Snapshots written (renamed into place) but not yet fsynced. */
+  private readonly unsynced = new Set<string>();
   private chain: Promise<unknown> = Promise.resolve();
   private closed = false;
   /** Counters for tests and monitoring; fromLog counts the snapshots the worker wrote. */
@@ -97,7 +102,8 @@ export class FileSnapshotStore implements SnapshotStore {
         snapDir: this.dir,
         logDir: opts.logDir!,
         compression: this.compression,
-        forceSync: this.forceSync,
+        // Deferred syncs are this store's to do (syncPending), whoever wrote the file.
+        forceSync: false,
         maxBuffer: this.maxBuffer,
         chunkSize: this.chunkSize,
         maxEntrySize: opts.maxEntrySize,
@@ -105,6 +111,7 @@ export class FileSnapshotStore implements SnapshotStore {
       this.worker = worker;
       this.saveFromLog = (at) => this.inLine(() => worker.save(at)).then((saved) => {
         this.last = { zxid: saved.zxid, name: saved.name, compression: saved.compression };
+        if (this.forceSync && at.sync !== true) this.unsynced.add(join(this.dir, saved.name));
         this.stats.fromLog++;
         return saved;
       });
@@ -131,7 +138,7 @@ export class FileSnapshotStore implements SnapshotStore {
     // The zxid, sessions and ACL cache are taken now; the nodes as the chunks are written.
     // A compressor may hold on to a chunk after push returns; only plain files reuse one buffer.
     const writer = serializeSnapshotBody(tree, sessions, { chunkSize: this.chunkSize, reuseBuffer: this.compression === 'none' });
-    return this.inLine(() => this.write(writer, opts.sync === true || this.forceSync));
+    return this.inLine(() => this.write(writer, opts.sync === true));
   }
 
   private async write(writer: SnapshotBodyWriter, sync: boolean): Promise<SavedSnapshot> {
@@ -183,6 +190,7 @@ export class FileSnapshotStore implements SnapshotStore {
     await file.close();
     await this.io.rename(tmp, path);
     if (sync) await this.io.syncDir(this.dir);
+    else if (this.forceSync) this.unsynced.add(path);
     this.stats.saves++;
     const info: SnapshotInfo = { zxid: writer.zxid, name, compression: this.compression };
     this.last = info;
@@ -226,7 +234,30 @@ export class FileSnapshotStore implements SnapshotStore {
   }
 
   async remove(info: SnapshotInfo): Promise<void> {
-    await this.io.unlink(join(this.dir, info.name));
+    const path = join(this.dir, info.name);
+    this.unsynced.delete(path);
+    await this.io.unlink(path);
+  }
+
+  /** fsyncs the snapshots saved without it, then the directory (see forceSync). */
+  async syncPending(): Promise<void> {
+    if (this.unsynced.size === 0) return;
+    const paths = [...this.unsynced];
+    let synced = 0;
+    for (const path of paths) {
+      const file = await this.io.open(path, 'read').catch(() => null);
+      // One removed meanwhile (purge, truncation, a deleted directory) needs nothing.
+      if (file === null) continue;
+      try {
+        await file.sync();
+        this.stats.fsyncs++;
+        synced++;
+      } finally {
+        await file.close();
+      }
+    }
+    if (synced > 0) await this.io.syncDir(this.dir);
+    for (const path of paths) this.unsynced.delete(path);
   }
 
   lastSnapshotInfo(): SnapshotInfo | null {
@@ -242,6 +273,7 @@ export class FileSnapshotStore implements SnapshotStore {
     this.closed = true;
     await this.chain;
     await this.worker?.close();
+    await this.syncPending();
   }
 }
 

@@ -12,6 +12,12 @@ const VERSION_DIR = 'version-2';
 export interface PurgeOptions {
   io?: FileIO;
   logger?: Logger;
+  /**
+   * Runs before anything is looked at: the server's snapshot store makes the snapshots
+   * it has not yet fsynced durable (FileSnapshotStore.syncPending), so the older ones
+   * they replace are never deleted while a crash could still tear them.
+   */
+  beforePurge?: () => Promise<void>;
 }
 
 /**
@@ -23,6 +29,7 @@ export interface PurgeOptions {
  */
 export async function purge(dataDir: string, dataLogDir: string | null | undefined, retainCount: number, opts: PurgeOptions = {}): Promise<PurgeResult> {
   checkRetainCount(retainCount);
+  await opts.beforePurge?.();
   const io = opts.io ?? nodeFileIO;
   const log = opts.logger ?? silentLogger;
   const snapDir = join(dataDir, VERSION_DIR);

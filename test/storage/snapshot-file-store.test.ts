@@ -105,7 +105,7 @@ describe('FileSnapshotStore', () => {
     const io = new RecordingIO();
     const store = await FileSnapshotStore.open({ dir: freshDir(), io });
     const w = new Workload().populate();
-    const saved = await store.save(w.tree, w.sessions);
+    const saved = await store.save(w.tree, w.sessions, { sync: true });
     const name = `snapshot.${w.zxid.toString(16)}`;
     expect(saved).toMatchObject({ name, zxid: w.zxid, compression: 'none', sessions: 2 });
     expect(saved.nodes).toBe(w.tree.getNodeCount() - 1);
@@ -117,6 +117,28 @@ describe('FileSnapshotStore', () => {
     expect(describeTree(tree)).toEqual(describeTree(w.tree));
     expect(describeSessions(sessions)).toEqual(describeSessions(w.sessions));
     expect(loaded).toMatchObject({ nodes: saved.nodes, sessions: 2 });
+  });
+
+  it('with forceSync on and no sync asked, fsyncs the snapshot later: at syncPending (purge calls it) or close', async () => {
+    const io = new RecordingIO();
+    const store = await FileSnapshotStore.open({ dir: freshDir(), io });
+    const w = new Workload().populate();
+    await store.save(w.tree, w.sessions);
+    const first = `snapshot.${w.zxid.toString(16)}`;
+    expect(io.ops.filter((o) => o.startsWith('sync'))).toEqual([]);
+    await store.syncPending();
+    expect(io.ops.filter((o) => o.startsWith('sync'))).toEqual([`sync ${first}`, 'syncDir']);
+    await store.syncPending();
+    expect(io.ops.filter((o) => o.startsWith('sync'))).toHaveLength(2);
+
+    w.create('/more');
+    await store.save(w.tree, w.sessions);
+    const second = `snapshot.${w.zxid.toString(16)}`;
+    await store.remove({ zxid: w.zxid, name: second, compression: 'none' });
+    w.create('/again');
+    await store.save(w.tree, w.sessions);
+    await store.close();
+    expect(io.ops.filter((o) => o.startsWith('sync')).slice(2)).toEqual([`sync snapshot.${w.zxid.toString(16)}`, 'syncDir']);
   });
 
   it('with forceSync off and no sync asked, nothing is fsynced', async () => {

@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataTree } from '../../lib/data/data-tree';
 import { restore } from '../../lib/persistence/restore';
-import { logsNeededFrom, namesToPurge, PurgeCountError } from '../../lib/persistence/snapshot-purge';
+import { Container } from 'inversify';
+import { DATA_PURGER, logsNeededFrom, namesToPurge, PurgeCountError } from '../../lib/persistence/snapshot-purge';
+import { SNAPSHOT_STORE } from '../../lib/persistence/snapshot-store';
+import { storageFileModule } from '../../plugins/storage-file';
 import { FileTxnLog } from '../../plugins/storage-file/file-txn-log';
 import { FileSnapshotStore } from '../../plugins/storage-file/snapshot-file-store';
 import { FilePurger, purge } from '../../plugins/storage-file/snapshot-purge';
@@ -107,6 +110,22 @@ describe('purge (PurgeTxnLog)', () => {
     const logs = readdirSync(join(dataLogDir, 'version-2'));
     expect(logs.every((f) => f.startsWith('log.'))).toBe(true);
     expect(logs.length).toBeGreaterThan(0);
+  });
+
+  it("the storage-file module's purger first fsyncs the snapshots its store saved without (FileSnapshotStore.syncPending)", async () => {
+    const dataDir = join(work, `p${++n}`);
+    const c = new Container();
+    c.load(storageFileModule({ dataLogDir: dataDir, preAllocSize: 4096 }));
+    const store = c.get(SNAPSHOT_STORE) as FileSnapshotStore;
+    const w = new Workload().populate();
+    for (let i = 0; i < 4; i++) {
+      w.create(`/s${i}`);
+      await store.save(w.tree, w.sessions);
+    }
+    expect(store.stats.fsyncs).toBe(0);
+    const result = await c.get(DATA_PURGER).purge(3);
+    expect(store.stats.fsyncs).toBe(4);
+    expect(result.retainedSnapshots).toHaveLength(3);
   });
 
   it('deletes nothing while no snapshot looks valid, and refuses a count below 3', async () => {

@@ -126,6 +126,7 @@ export const RAW_PROPERTY_KEYS = new Set([
   'db.autocreate',
   'snapshot.compression.method',
   'snapshot.worker',
+  'fsync.warningthresholdms',
   'cnxTimeout',
   'tcpKeepAlive',
 ]);

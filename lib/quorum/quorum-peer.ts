@@ -124,6 +124,7 @@ export class QuorumPeer {
     this.txnLogTail = new TxnLogTail(opts.txnLog, () => this.zkDb.lastProcessedZxid);
     this.zkDb = new ZKDatabase(this.txnLogTail, { extendedTypesEnabled: c.extendedTypesEnabled, logger: opts.logger }, opts.logger, {
       snapshots: opts.snapshots ?? null,
+      now: () => this.clock.now(),
     });
     this.committedLog = new CommittedLog(opts.commitLogCount ?? DEFAULT_COMMIT_LOG_COUNT);
     this.clientPort = new QuorumPeerClientPort(opts.clientTransport);

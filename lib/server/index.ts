@@ -5,6 +5,7 @@ import { createNodeContainer } from '../core/container';
 import { LOGGER, type Logger } from '../core/logger';
 import { ConfigError } from '../config/config-error';
 import { defaultServerConfig, SERVER_CONFIG, type ServerConfig } from '../config/server-config';
+import { systemProperty } from '../config/system-property';
 import { RANDOM } from '../core/random';
 import { DATA_PURGER } from '../persistence/snapshot-purge';
 import { SNAPSHOT_STORE } from '../persistence/snapshot-store';
@@ -15,6 +16,7 @@ import { FourLetterWords } from './four-letter-words';
 import { ZooKeeperServer, type ZooKeeperServerOptions } from './zookeeper-server';
 
 export { ZooKeeperServer } from './zookeeper-server';
+export { systemProperty } from '../config/system-property';
 export type { ZooKeeperServerOptions } from './zookeeper-server';
 export type { FourLetterWordHandler, FourLetterWordConnection } from './four-letter-word-hook';
 export { standaloneChain, prep, sync, final, type ChainFactory, type Processor } from './processors/chain';
@@ -51,13 +53,6 @@ export interface StandaloneServer {
   close(): Promise<void>;
 }
 
-/**
- * A ZooKeeper system property given in zoo.cfg or with -D, with or without its
- * `zookeeper.` prefix (zoolab keeps keys it has no field for in config.raw).
- */
-export function systemProperty(c: ServerConfig, name: string): string | undefined {
-  return c.raw.get(`zookeeper.${name}`) ?? c.raw.get(name);
-}
 
 function booleanProperty(c: ServerConfig, name: string, dflt: boolean): boolean {
   const v = systemProperty(c, name);

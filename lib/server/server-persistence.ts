@@ -25,12 +25,14 @@ export async function loadDatabase(zkDb: ZKDatabase): Promise<bigint> {
  * time; `fromLog` lets the store make it from the durable state instead (see
  * ZKDatabase.takeSnapshotFromLog).
  */
-export async function takeSnapshot(zkDb: ZKDatabase, clock: Clock, logger: Logger, sync = false, fromLog = false): Promise<void> {
+export async function takeSnapshot(zkDb: ZKDatabase, clock: Clock, logger: Logger, sync = false, fromLog = false): Promise<number | null> {
   const started = clock.now();
   const saving = fromLog && !sync ? zkDb.takeSnapshotFromLog() : zkDb.takeSnapshot(sync);
-  if (!saving) return;
+  if (!saving) return null;
   const saved = await saving;
-  logger.info({ snapshot: saved.name, nodes: saved.nodes, bytes: saved.size }, `Snapshot taken in ${clock.now() - started} ms`);
+  const ms = clock.now() - started;
+  logger.info({ snapshot: saved.name, nodes: saved.nodes, bytes: saved.size }, `Snapshot taken in ${ms} ms`);
+  return ms;
 }
 
 /** The hooks the sync stage needs to snapshot every snapCount txns; null without a snapshot store. */

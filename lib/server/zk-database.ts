@@ -17,6 +17,8 @@ export interface ZKDatabaseStorage {
   trustEmptySnapshot?: boolean;
   /** zookeeper.db.autocreate: start empty when there is neither snapshot nor log (default true). */
   autoCreateDB?: boolean;
+  /** The clock restore is timed by (lastRestore's snapLoadMs / txnsLoadMs). */
+  now?: () => number;
 }
 
 /** Restore found something it cannot apply; the server must not start on a partial tree. */
@@ -76,6 +78,7 @@ export class ZKDatabase {
       sessions: this.sessionsWithTimeouts,
       trustEmptySnapshot: this.storage.trustEmptySnapshot,
       autoCreateDB: this.storage.autoCreateDB,
+      now: this.storage.now,
       logger: this.log,
     });
     this.lastRestore = result;

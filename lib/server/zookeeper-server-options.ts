@@ -48,6 +48,9 @@ export interface ZooKeeperServerOptions {
 export function databaseOf(opts: ZooKeeperServerOptions): ZKDatabase {
   return (
     opts.zkDb ??
-    new ZKDatabase(opts.txnLog, { extendedTypesEnabled: opts.config.extendedTypesEnabled, logger: opts.logger }, opts.logger, opts.persistence)
+    new ZKDatabase(opts.txnLog, { extendedTypesEnabled: opts.config.extendedTypesEnabled, logger: opts.logger }, opts.logger, {
+      now: () => opts.clock.now(),
+      ...opts.persistence,
+    })
   );
 }

@@ -27,6 +27,7 @@ import { ServerCnxnFactory } from './server-cnxn-factory';
 import type { ServerCnxnImpl } from './server-cnxn-impl';
 import { loadDatabase, periodicSnapshotsOf, startAutopurge, takeSnapshot } from './server-persistence';
 import { ServerStats, type ServerStatsProvider } from './server-stats';
+import { fsyncWarningThresholdMs, ServerMetrics } from './server-metrics';
 import { SessionTrackerImpl, hex, type Session, type SessionExpirer } from './session-tracker';
 import type { ZKDatabase } from './zk-database';
 import { databaseOf, SERVER_CNXN_ME, type ServerState, type ZooKeeperServerOptions } from './zookeeper-server-options';
@@ -46,6 +47,7 @@ export class ZooKeeperServer implements ProcessorContext, ServerStatsProvider, S
   readonly logger: Logger;
   readonly zkDb: ZKDatabase;
   readonly serverStats: ServerStats;
+  readonly metrics: ServerMetrics;
   readonly authProviders: ProviderRegistry;
   readonly outstandingChanges = new OutstandingChanges();
   readonly cnxnFactory: ServerCnxnFactory;
@@ -91,6 +93,14 @@ export class ZooKeeperServer implements ProcessorContext, ServerStatsProvider, S
     this.runContainerManager = opts.containerManager ?? true;
     this.zkDb = databaseOf(opts);
     this.serverStats = new ServerStats(this, opts.clock);
+    this.metrics = new ServerMetrics({
+      forceSync: opts.config.forceSync,
+      fsyncWarningThresholdMs: fsyncWarningThresholdMs(opts.config),
+      onSlowFsync: (ms) => {
+        this.serverStats.incrementFsyncThresholdExceedCount();
+        this.logger.warn(`fsync-ing the write ahead log took ${ms}ms which will adversely effect operation latency. See the ZooKeeper troubleshooting guide`);
+      },
+    });
     this.cnxnFactory = new ServerCnxnFactory(this, opts.clock, opts.logger, {
       maxClientCnxns: opts.config.maxClientCnxns,
       sessionlessCnxnTimeout: opts.sessionlessCnxnTimeout,
@@ -185,16 +195,15 @@ export class ZooKeeperServer implements ProcessorContext, ServerStatsProvider, S
     await this.takeSnapshot();
   }
 
-  takeSnapshot(sync = false): Promise<void> {
-    return takeSnapshot(this.zkDb, this.clock, this.logger, sync);
+  async takeSnapshot(sync = false, fromLog = false): Promise<void> {
+    const ms = await takeSnapshot(this.zkDb, this.clock, this.logger, sync, fromLog);
+    if (ms !== null) this.metrics.snapshotTime.addDataPoint(ms);
   }
 
   /** The periodic-snapshot hooks the sync stage uses; null without a snapshot store. */
   periodicSnapshots(): PeriodicSnapshots | null {
     const fromLog = this.appliesOnlyLoggedTxns();
-    return periodicSnapshotsOf(this.zkDb, this.config.snapCount, this.random, () =>
-      takeSnapshot(this.zkDb, this.clock, this.logger, false, fromLog),
-    );
+    return periodicSnapshotsOf(this.zkDb, this.config.snapCount, this.random, () => this.takeSnapshot(false, fromLog));
   }
 
   /**

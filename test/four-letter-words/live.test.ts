@@ -124,6 +124,21 @@ describe('four-letter words on a running zoolab server, against Java 3.8\'s answ
     }
   });
 
+  it('mntr reports what the server measured: latency percentiles, commits, fsync and snapshot times, the restore', async () => {
+    const m = new Map(mntrEntries(await ask('mntr')));
+    const n = (k: string) => Number(m.get(`zk_${k}`));
+    // Java's answer to the same workload: 8 requests into the sync stage, 4 group commits.
+    expect(n('sync_processor_request_queued')).toBeGreaterThanOrEqual(8);
+    expect(n('cnt_sync_processor_batch_size')).toBeGreaterThanOrEqual(4);
+    expect(n('cnt_fsynctime')).toBe(n('cnt_sync_processor_batch_size'));
+    expect(n('cnt_snapshottime')).toBeGreaterThanOrEqual(1);
+    expect(n('cnt_startup_snap_load_time')).toBe(1);
+    expect(n('cnt_startup_txns_loaded')).toBe(Number(new Map(mntrEntries(javaAnswer('mntr'))).get('zk_cnt_startup_txns_loaded')));
+    expect(n('cnt_updatelatency')).toBeGreaterThanOrEqual(4);
+    expect(n('p50_updatelatency')).toBeLessThanOrEqual(n('p99_updatelatency'));
+    expect(n('p99_updatelatency')).toBeLessThanOrEqual(n('max_updatelatency'));
+  });
+
   it('crst and srst reset the stats', async () => {
     expect(await ask('crst')).toBe(javaAnswer('crst'));
     expect(shapeLines(await ask('cons'))).toEqual(shapeLines(javaAnswer('cons-after-crst')));

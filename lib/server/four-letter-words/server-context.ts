@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { RestoreResult } from '../../persistence/restore';
 import type { ZooKeeperServer } from '../zookeeper-server';
 import type { ConnectionView, FourLetterWordContext, MonitorMetrics, SummaryValues } from './context';
 import { maxFileDescriptorCount, openFileDescriptorCount } from './process-info';
@@ -7,6 +8,19 @@ import { fullVersion } from './version';
 /** ServerStats' AvgMinMaxCounter as mntr's summary values. */
 function summaryOf(c: { getCount(): number; getTotal(): number; getMin(): number; getMax(): number }): SummaryValues {
   return { count: c.getCount(), total: c.getTotal(), min: c.getMin(), max: c.getMax() };
+}
+
+/**
+ * FileTxnSnapLog.restore's STARTUP_* summaries: one data point each for the restore this
+ * database did (a quorum peer restores before its role's server exists). As in Java, a
+ * new database (no snapshot, no log) counts the snapshot load and no txn replay.
+ */
+function startupSummaries(r: RestoreResult | null): Array<[string, SummaryValues]> {
+  if (r === null) return [];
+  const one = (v: number): SummaryValues => ({ count: 1, total: v, min: v, max: v });
+  const out: Array<[string, SummaryValues]> = [['startup_snap_load_time', one(r.snapLoadMs)]];
+  if (r.txnsLoadMs !== null) out.push(['startup_txns_loaded', one(r.txnsLoaded)], ['startup_txns_load_time', one(r.txnsLoadMs)]);
+  return out;
 }
 
 /** A factory that keeps idle-expiry buckets and says so (NIOServerCnxnFactory.dumpConnections). */
@@ -59,10 +73,15 @@ export function contextFromServer(zks: ZooKeeperServer, overrides: Partial<FourL
         ['open_file_descriptor_count', openFileDescriptorCount()],
         ['max_file_descriptor_count', maxFileDescriptorCount()],
       ]),
-      counters: new Map([['connection_rejected', zks.cnxnFactory.rejectedConnections]]),
+      counters: new Map([
+        ['connection_rejected', zks.cnxnFactory.rejectedConnections],
+        ['sync_processor_request_queued', zks.syncStats.requestsQueued ?? 0],
+      ]),
       summaries: new Map([
         ['readlatency', { ...summaryOf(zks.serverStats.readLatency), percentiles: zks.serverStats.readLatency.percentiles() }],
         ['updatelatency', { ...summaryOf(zks.serverStats.updateLatency), percentiles: zks.serverStats.updateLatency.percentiles() }],
+        ...zks.metrics.summaries().map(([name, c]): [string, SummaryValues] => [name, summaryOf(c)]),
+        ...startupSummaries(zks.zkDb.lastRestore),
       ]),
     }),
     digestLog: () => zks.dataTree.digests.getDigestLog(),

@@ -36,6 +36,7 @@ export function sync(zks: ZooKeeperServer): Processor {
       logger: zks.logger,
       setSyncBacklogged: (b) => zks.setSyncBacklogged(b),
       now: () => zks.clock.now(),
+      onCommit: (_txns, ms, requests) => zks.metrics.committed(ms, requests),
       snapshots: zks.periodicSnapshots() ?? undefined,
     },
     { highWaterMark: zks.syncHighWaterMark },

@@ -15,8 +15,11 @@ export interface SyncContext {
    * clients meanwhile.
    */
   setSyncBacklogged?(backlogged: boolean): void;
-  /** Called after each commit with its size, for stats. */
-  onCommit?(batchSize: number, elapsedMs: number): void;
+  /**
+   * Called after each commit: the txns it made durable, the requests it released (reads
+   * queued behind them too: Java's toFlush), and how long the log took.
+   */
+  onCommit?(txns: number, elapsedMs: number, requests: number): void;
   /** Time for the commit-latency figure (the server's clock). */
   now?(): number;
   /** Periodic snapshots; without this the log only grows. */
@@ -56,6 +59,8 @@ export interface SyncStats {
   /** Snapshots started, and ones skipped because the previous one was still being written. */
   snapshotsStarted?: number;
   snapshotsSkipped?: number;
+  /** Requests that entered the stage (mntr's sync_processor_request_queued). */
+  requestsQueued?: number;
 }
 
 /**
@@ -253,7 +258,7 @@ export function syncRequestProcessor(
             stats.commits++;
             stats.lastBatchSize = txns;
             if (txns > stats.maxBatchSize) stats.maxBatchSize = txns;
-            ctx.onCommit?.(txns, now() - started);
+            ctx.onCommit?.(txns, now() - started, batch.length);
             // Still "committing" while the batch goes out, so nothing overtakes it.
             for (const r of batch) release(r);
             committing = false;
@@ -273,6 +278,7 @@ export function syncRequestProcessor(
       const sub = source.subscribe({
         next(r) {
           if (failed) return;
+          stats.requestsQueued = (stats.requestsQueued ?? 0) + 1;
           if (r.isTxn()) {
             try {
               ctx.txnLog.append(txnEntryOf(r));

@@ -7,6 +7,12 @@ export interface TxnEntry {
   readonly hdr: TxnHeader;
   readonly txn: JuteRecord | null;
   readonly digest?: TxnDigest | null;
+  /**
+   * The entry as serializeTxn writes it, when it is at hand already (a proposal as the
+   * leader encoded it or a learner received it): a log may write these bytes instead of
+   * serializing the records again.
+   */
+  readonly bytes?: Buffer;
 }
 
 /**

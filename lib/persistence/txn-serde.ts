@@ -67,6 +67,7 @@ export function txnRecordClass(type: number): RecordClass<any> | null {
 
 /** Util.marshallTxnEntry: header, txn (if any), digest (if any), back to back. */
 export function serializeTxn(entry: TxnEntry): Buffer {
+  if (entry.bytes !== undefined) return Buffer.from(entry.bytes);
   // One reused archive and one exact-size copy: a fresh 256-byte archive grew (and
   // copied) three times for a 1 KiB setData before the copy out.
   const oa = scratch;
@@ -81,6 +82,10 @@ export function serializeTxn(entry: TxnEntry): Buffer {
 
 /** serializeTxn appended to `oa`, for a caller that frames entries in a buffer of its own. */
 export function serializeTxnInto(entry: TxnEntry, oa: BinaryOutputArchive): void {
+  if (entry.bytes !== undefined) {
+    oa.writeRaw(entry.bytes);
+    return;
+  }
   entry.hdr.serialize(oa);
   entry.txn?.serialize(oa);
   entry.digest?.serialize(oa);
@@ -119,7 +124,9 @@ export function deserializeTxn(buf: Buffer, maxBuffer?: number): TxnEntry {
       digest = TxnDigest.deserialize(ia);
     } catch (e) {
       if (!(e instanceof JuteTruncatedError)) throw e;
+      return { hdr, txn, digest };
     }
   }
-  return { hdr, txn, digest };
+  // Read to the end in the current format: these bytes are the entry (see TxnEntry.bytes).
+  return ia.remaining === 0 ? { hdr, txn, digest, bytes: buf } : { hdr, txn, digest };
 }

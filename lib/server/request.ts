@@ -13,6 +13,8 @@ export class Request {
   hdr: TxnHeader | null = null;
   txn: JuteRecord | null = null;
   digest: TxnDigest | null = null;
+  /** hdr, txn and digest serialized, when a proposal brought or made them (TxnEntry.bytes). */
+  txnBytes: Buffer | undefined = undefined;
   /** The zxid assigned to this request's txn, or the last processed zxid for reads. */
   zxid = -1n;
   /** A KeeperException code decided before final (e.g. by prep); 0 when none. */

@@ -25,6 +25,19 @@ describe('txn serde', () => {
     expect(back.digest?.treeDigest).toBe(77n);
   });
 
+  it('keeps the bytes it read as the entry (TxnEntry.bytes) only when they are the current format, which serializes back to them', () => {
+    const e = { hdr: hdr(5n, OpCode.create), txn: create('/a'), digest: new TxnDigest({ version: 2, treeDigest: 77n }) };
+    const bytes = serializeTxn(e);
+    const back = deserializeTxn(bytes);
+    expect(back.bytes).toBe(bytes);
+    // Written from its bytes or from its records, the entry is the same.
+    expect(serializeTxn({ hdr: back.hdr, txn: back.txn, digest: back.digest })).toEqual(bytes);
+    expect(serializeTxn(back)).toEqual(bytes);
+    expect(serializeTxn(back)).not.toBe(bytes);
+    // A pre-3.3 create is re-encoded in the current format, not copied.
+    expect(deserializeTxn(bytes.subarray(0, bytes.length - 4 - 12)).bytes).toBeUndefined();
+  });
+
   it('reads a pre-3.3 create (no parentCVersion) with parentCVersion -1', () => {
     const bytes = serializeTxn({ hdr: hdr(5n, OpCode.create), txn: create('/old') });
     const v0 = bytes.subarray(0, bytes.length - 4); // drop parentCVersion

@@ -77,6 +77,7 @@ export function requestOf(e: TxnEntry, now: number): Request {
   r.hdr = e.hdr;
   r.txn = e.txn;
   r.digest = e.digest ?? null;
+  r.txnBytes = e.bytes;
   r.zxid = e.hdr.zxid;
   return r;
 }

@@ -213,6 +213,8 @@ export class Leader {
       return false;
     }
     const { packet, encoded } = encodeProposal({ hdr: request.hdr!, txn: request.txn, digest: request.digest });
+    // The leader's own log writes the proposal's bytes rather than serializing it again.
+    request.txnBytes = packet.data!;
     this.proposalStats.set(packet.data!.length);
     const p = new Proposal(packet, request);
     p.addQuorumVerifier(this.self.verifier);

@@ -131,7 +131,7 @@ const READS_PASSING_OTHER_SESSIONS: ReadonlySet<number> = new Set([
 ]);
 
 export function txnEntryOf(r: Request): TxnEntry {
-  return { hdr: r.hdr!, txn: r.txn, digest: r.digest };
+  return { hdr: r.hdr!, txn: r.txn, digest: r.digest, bytes: r.txnBytes };
 }
 
 /**

@@ -117,6 +117,8 @@ export interface RawBenchFlags {
   snapCount?: string;
   heap?: string;
   storage?: string;
+  transport?: string;
+  election?: string;
   set?: string[];
   keys?: string;
   distribution?: string;
@@ -202,6 +204,14 @@ export function benchOptionsFrom(flags: RawBenchFlags, zoolabBin: string): Bench
     if (flags.storage !== 'file' && flags.storage !== 'memory') throw new BenchOptionError(`--storage: ${JSON.stringify(flags.storage)} is not file or memory`);
     o.server.storage = flags.storage;
   }
+  if (flags.transport !== undefined) {
+    if (flags.transport !== 'tcp' && flags.transport !== 'udp') throw new BenchOptionError(`--transport: ${JSON.stringify(flags.transport)} is not tcp or udp`);
+    o.server.peerTransport = flags.transport;
+  }
+  if (flags.election !== undefined) {
+    if (flags.election !== 'fle' && flags.election !== 'raft-style') throw new BenchOptionError(`--election: ${JSON.stringify(flags.election)} is not fle or raft-style`);
+    o.server.election = flags.election;
+  }
   for (const kv of flags.set ?? []) {
     const eq = kv.indexOf('=');
     if (eq <= 0) throw new BenchOptionError(`--set: expected key=value, not ${JSON.stringify(kv)}`);
@@ -222,6 +232,9 @@ export function benchOptionsFrom(flags: RawBenchFlags, zoolabBin: string): Bench
   if (flags.progress !== undefined) o.progress = flags.progress;
   if (o.profile && !o.targets.includes('zoolab')) throw new BenchOptionError('--profile profiles the zoolab server: include zoolab in --targets');
   if (o.ensemble > 1) checkEnsembleOptions(o, flags);
+  else if (flags.transport !== undefined || flags.election !== undefined) {
+    throw new BenchOptionError('--transport and --election choose how ensemble members elect a leader: use them with --ensemble 3 or 5');
+  }
   return o;
 }
 

@@ -5,7 +5,8 @@ import type { CliContext } from '../lib/cli/cli-context';
 import { buildProgram } from '../lib/cli/main';
 import { defaultStandalonePlugins } from './defaults';
 import { dumpSnapshot, dumpTxnLog, purge } from './storage-file';
-import { peerTransportModule } from './peer-transport-choice';
+import { electionModules, electionName } from './election-choice';
+import { peerTransportModule, peerTransportName } from './peer-transport-choice';
 
 /**
  * The `zoolab` binary: lib/cli's program with the plugins chosen here. This is the
@@ -14,7 +15,8 @@ import { peerTransportModule } from './peer-transport-choice';
  */
 export const defaultCliContext: CliContext = {
   serverPlugins: (config) => defaultStandalonePlugins({ config }),
-  quorumPlugins: (config) => [...defaultStandalonePlugins({ config }), peerTransportModule(config)],
+  quorumPlugins: (config) => [...defaultStandalonePlugins({ config }), peerTransportModule(config), ...electionModules(config)],
+  describeQuorumPlugins: (config) => ({ peerTransport: peerTransportName(config), election: electionName(config) }),
   dumpTxnLog: (target, opts) => dumpTxnLog(target, opts),
   dumpSnapshot: (file, opts) => dumpSnapshot(file, opts),
   purge: (dataDir, dataLogDir, n) => purge(dataDir, dataLogDir, n),

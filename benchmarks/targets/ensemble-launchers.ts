@@ -13,8 +13,8 @@ export function zoolabLauncher(bin: string): MemberLauncher {
   return {
     kind: 'zoolab',
     missing: () => (existsSync(bin) ? null : `the zoolab binary ${bin} does not exist (run npm run build)`),
-    // zoolab.peerTransport is left at its default (tcp, the QuorumCnxManager wire ZooKeeper uses).
-    extraConfig: () => ({}),
+    // The plugins under test: tcp + fle are the defaults (QuorumCnxManager's wire and FastLeaderElection, as ZooKeeper).
+    extraConfig: (s: ServerSettings) => ({ 'zoolab.peerTransport': s.peerTransport, 'zoolab.election': s.election }),
     command: (cfgPath: string, s: ServerSettings) => ({
       file: process.execPath,
       args: [`--max-old-space-size=${s.heapMb}`, bin, 'server', cfgPath, '--log-level', 'warn'],
@@ -22,7 +22,7 @@ export function zoolabLauncher(bin: string): MemberLauncher {
     describe: (s: ServerSettings) => ({
       runtime: `Node ${process.version}, --max-old-space-size=${s.heapMb} per member`,
       binary: bin,
-      member: '`zoolab server zoo.cfg`, peer transport tcp, storage-file (txn log and snapshots in a temp dataDir)',
+      member: `\`zoolab server zoo.cfg\`, election ${s.election === 'fle' ? 'FastLeaderElection' : s.election} over ${s.peerTransport}, storage-file (txn log and snapshots in a temp dataDir)`,
     }),
   };
 }

@@ -18,7 +18,7 @@ export interface MemberLauncher {
   /** Why this side cannot run here, or null. */
   missing(): string | null;
   /** zoo.cfg keys only this side needs (its log level, its own transport choice …). */
-  extraConfig(): Record<string, string | number>;
+  extraConfig(s: ServerSettings): Record<string, string | number>;
   /** The command that runs one member from its zoo.cfg. */
   command(cfgPath: string, settings: ServerSettings): { file: string; args: string[] };
   /** What the report states about how each member ran. */
@@ -115,7 +115,7 @@ export class ProcessEnsemble {
       forceSync: s.forceSync ? 'yes' : 'no',
       '4lw.commands.whitelist': '*',
       'admin.enableServer': 'false',
-      ...this.launcher.extraConfig(),
+      ...this.launcher.extraConfig(s),
       ...s.extra,
     };
     const servers = this.ids.map((i) => `server.${i}=${HOST}:${this.ports.get(i)!.quorum}:${this.ports.get(i)!.election};${HOST}:${this.ports.get(i)!.client}`);

@@ -33,6 +33,10 @@ export interface ServerSettings {
   heapMb: number;
   /** zoolab's txn-log plugin: files in a temp dataDir (as ZooKeeper), or in memory. */
   storage: 'file' | 'memory';
+  /** zoolab ensemble members' election transport (zoo.cfg zoolab.peerTransport); ZooKeeper's is TCP. */
+  peerTransport: 'tcp' | 'udp';
+  /** zoolab ensemble members' election strategy (zoolab.election); ZooKeeper runs FastLeaderElection. */
+  election: 'fle' | 'raft-style';
   /** More zoo.cfg keys, given to both servers. */
   extra: Record<string, string>;
   startTimeoutMs: number;
@@ -44,6 +48,8 @@ export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
   snapCount: 100000,
   heapMb: 1024,
   storage: 'file',
+  peerTransport: 'tcp',
+  election: 'fle',
   extra: {},
   startTimeoutMs: 60_000,
 };

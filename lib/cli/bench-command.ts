@@ -40,6 +40,8 @@ Examples:
   zoolab bench --quick --profile                also profile zoolab under its worst row
   zoolab bench --quick --ensemble 3             the ensemble rows, ~3 minutes (npm run bench:ensemble)
   zoolab bench --ensemble 5 --repeats 10        five members per side, 10 elections and failovers each
+  zoolab bench --quick --ensemble 3 --election raft-style --transport udp
+                                                zoolab's members with another election plugin
 `;
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -85,6 +87,8 @@ export function registerBenchCommand(program: Command, ctx: CliContext = {}): vo
     .option('--snap-count <n>', 'snapCount of both servers (default 100000)')
     .option('--heap <MiB>', 'max heap of both servers: -Xmx and --max-old-space-size (default 1024)')
     .addOption(new Option('--storage <plugin>', "zoolab's txn-log plugin: file (temp dataDir) or memory").choices(['file', 'memory']))
+    .addOption(new Option('--transport <plugin>', "with --ensemble: zoolab members' election transport (ZooKeeper's is tcp)").choices(['tcp', 'udp']))
+    .addOption(new Option('--election <plugin>', "with --ensemble: zoolab members' election strategy (ZooKeeper runs fle)").choices(['fle', 'raft-style']))
     .option('-D, --set <key=value>', 'a zoo.cfg key for both servers (repeatable)', keyValue)
     .option('--keys <n>', 'keyspace size for setData / getData / exists / mixed / multi (default 10000)')
     .addOption(new Option('--distribution <name>', 'key popularity (YCSB-style)').choices(['uniform', 'zipfian']))

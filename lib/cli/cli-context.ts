@@ -27,9 +27,12 @@ export interface CliContext {
   serverPlugins?: (config: ServerConfig) => ContainerModule[];
   /**
    * The plugin modules an ensemble member runs with: what serverPlugins gives plus a
-   * PEER_TRANSPORT (TCP, or UDP elections when zoo.cfg says zoolab.peerTransport=udp).
+   * PEER_TRANSPORT (TCP, or UDP elections when zoo.cfg says zoolab.peerTransport=udp)
+   * and the election strategy (zoolab.election).
    */
   quorumPlugins?: (config: ServerConfig) => ContainerModule[];
+  /** Which plugins quorumPlugins chose for a config, by role, for the start-up log line. */
+  describeQuorumPlugins?: (config: ServerConfig) => Record<string, string>;
   /** How `zoolab ensemble` starts `zoolab server` in a child process (default: this process's own command). */
   selfCommand?: () => { command: string; args: string[] };
   dumpTxnLog?: TxnLogDumper;

@@ -145,7 +145,13 @@ export async function runQuorumServer(config: ServerConfig, ctx: CliContext, log
   const me = config.servers.find((s) => s.id === config.serverId);
   if (!me) throw new ConfigError(`myid is ${config.serverId}, but no server.${config.serverId} line names this server`, 'myid');
   logger.info(
-    { config: config.configFile ?? '(flags)', myid: config.serverId, quorumPort: me.quorumPort, electionPort: me.electionPort },
+    {
+      config: config.configFile ?? '(flags)',
+      myid: config.serverId,
+      quorumPort: me.quorumPort,
+      electionPort: me.electionPort,
+      ...ctx.describeQuorumPlugins?.(config),
+    },
     'starting zoolab quorum peer',
   );
   const running = await startQuorumPeerMain(config, { plugins: ctx.quorumPlugins(config), logger });

@@ -119,7 +119,8 @@ export const IGNORED_ZOOKEEPER_KEYS = new Set([
 /**
  * System properties zoolab does read, later, from `raw` by whoever assembles the server
  * (the storage choice, ZKDatabase's start-up rules, the quorum connection settings);
- * with or without the "zookeeper." prefix, as Java takes them. Known, so not warned about.
+ * with or without the "zookeeper." prefix, as Java takes them; and zoolab's own plugin
+ * choices (zoolab.*). Known, so not warned about.
  */
 export const RAW_PROPERTY_KEYS = new Set([
   'snapshot.trust.empty',
@@ -129,6 +130,8 @@ export const RAW_PROPERTY_KEYS = new Set([
   'fsync.warningthresholdms',
   'cnxTimeout',
   'tcpKeepAlive',
+  'zoolab.peerTransport',
+  'zoolab.election',
 ]);
 
 /** A system property's name without the "zookeeper." prefix Java accepts either way. */

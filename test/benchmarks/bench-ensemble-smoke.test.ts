@@ -61,4 +61,29 @@ describe('zoolab bench --ensemble 3', () => {
     expect(report).toContain('| create | zoolab×3 |');
     expect(report).toMatch(/1-minute load average by phase: start \d/);
   });
+
+  it('runs the members with another election strategy and transport (--election raft-style --transport udp)', async () => {
+    out = mkdtempSync(join(tmpdir(), 'zoolab-bench-ensemble-raft-'));
+    const r = await runBench([
+      '--ensemble', '3',
+      '--targets', 'zoolab',
+      '--election', 'raft-style',
+      '--transport', 'udp',
+      '--repeats', '1',
+      '--workloads', 'create',
+      '--ops', '100',
+      '--warmup', '0.2',
+      '--target-warmup', '0',
+      '--sessions', '2',
+      '--outstanding', '4',
+      '--no-progress',
+      '--out', out,
+    ], 80_000, 'SIGINT');
+    expect({ code: r.code, stderr: r.code === 0 ? '' : r.stderr + r.stdout.slice(-2000) }).toEqual({ code: 0, stderr: '' });
+    const result = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Required<SuiteResult>;
+    expect(result.runs.map((x) => [x.workload, x.failure, x.ops])).toEqual([['create', null, 100]]);
+    expect(result.ensemble.samples.length).toBeGreaterThan(0);
+    expect(result.ensemble.samples.filter((s) => s.failure !== null)).toEqual([]);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('election raft-style over udp');
+  });
 });

@@ -35,6 +35,14 @@ describe('bench options', () => {
     expect(benchOptionsFrom({ ensemble: '3', workloads: 'mixed-90-10', repeats: '7' }, BIN)).toMatchObject({ workloads: ['mixed-90-10'], repeats: 7 });
   });
 
+  it("chooses the zoolab ensemble members' election strategy and transport; refuses them standalone", () => {
+    expect(benchOptionsFrom({ ensemble: '3' }, BIN).server).toMatchObject({ election: 'fle', peerTransport: 'tcp' });
+    expect(benchOptionsFrom({ ensemble: '3', election: 'raft-style', transport: 'udp' }, BIN).server).toMatchObject({ election: 'raft-style', peerTransport: 'udp' });
+    expect(() => benchOptionsFrom({ ensemble: '3', election: 'paxos' }, BIN)).toThrow(/--election: "paxos" is not fle or raft-style/);
+    expect(() => benchOptionsFrom({ ensemble: '3', transport: 'sctp' }, BIN)).toThrow(/--transport: "sctp" is not tcp or udp/);
+    expect(() => benchOptionsFrom({ election: 'raft-style' }, BIN)).toThrow(/use them with --ensemble 3 or 5/);
+  });
+
   it('an address alone measures only that server', () => {
     const o = benchOptionsFrom({ target: ['127.0.0.1:2181'] }, BIN);
     expect(o.targets).toEqual([]);

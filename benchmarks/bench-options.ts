@@ -33,6 +33,8 @@ export interface BenchOptions {
   ensemble: number;
   /** Ensemble rows: cold-start elections and failovers per side. */
   repeats: number;
+  /** Measured windows per workload and target, alternating between the targets, pooled into one row. */
+  rounds: number;
   server: ServerSettings;
   keys: number;
   distribution: KeyDistribution;
@@ -80,6 +82,7 @@ export function defaultBenchOptions(zoolabBin: string, quick = false): BenchOpti
     targetWarmupSec: 15,
     ensemble: 1,
     repeats: quick ? 3 : 5,
+    rounds: 1,
     server: { ...DEFAULT_SERVER_SETTINGS, extra: {} },
     keys: 10000,
     distribution: 'uniform',
@@ -112,6 +115,7 @@ export interface RawBenchFlags {
   targetWarmup?: string;
   ensemble?: string;
   repeats?: string;
+  rounds?: string;
   tickTime?: string;
   fsync?: boolean;
   snapCount?: string;
@@ -196,6 +200,7 @@ export function benchOptionsFrom(flags: RawBenchFlags, zoolabBin: string): Bench
     }
   }
   if (flags.repeats !== undefined) o.repeats = int('--repeats', flags.repeats, 1, 100);
+  if (flags.rounds !== undefined) o.rounds = int('--rounds', flags.rounds, 1, 20);
   if (flags.tickTime !== undefined) o.server.tickTime = int('--tick-time', flags.tickTime, 1, 600000);
   if (flags.fsync !== undefined) o.server.forceSync = flags.fsync;
   if (flags.snapCount !== undefined) o.server.snapCount = int('--snap-count', flags.snapCount, 2);

@@ -33,6 +33,8 @@ export interface RunRecord {
   serverCpuPercent: number | null;
   serverRssMb: number | null;
   notificationLatency?: LatencySummary;
+  /** With --rounds: each round's ops/s (the record pools them; see merge-rounds.ts). */
+  roundOpsPerSec?: number[];
   failure: string | null;
 }
 

@@ -5,6 +5,7 @@ import type { RunRecord } from './compare';
 import { createFixtures } from './fixtures';
 import { encodeHistogram, newHistogram, percentileSpectrum, summarize } from './latency-histogram';
 import { runLoad, type LoadOutcome, type LoadPlan } from './load-runner';
+import { mergeRounds } from './merge-rounds';
 import type { ProgressFactory } from './progress';
 import { fmtMs, fmtOps } from './report-table';
 import { processCpuMs, processRssMb } from './targets/process-util';
@@ -136,4 +137,26 @@ export function countSnapshots(dataDir: string | null): number | null {
   };
   walk(dataDir, 0);
   return n;
+}
+
+/** A started target as the suites keep it: failure says why it cannot be measured. */
+export interface MeasuredSide {
+  readonly kind: Target['kind'];
+  readonly name: string;
+  readonly target: Target | null;
+  readonly failure: string | null;
+}
+
+/**
+ * One workload on every side, o.rounds times, the sides taking turns (A B A B …) so that
+ * a machine's drift hits both alike; each side's rounds pooled into one record.
+ */
+export async function measureWorkloadRounds(o: BenchOptions, sides: readonly MeasuredSide[], w: WorkloadName, progress: ProgressFactory): Promise<RunRecord[]> {
+  const rounds = sides.map((): RunRecord[] => []);
+  for (let round = 0; round < o.rounds; round++) {
+    for (const [i, side] of sides.entries()) {
+      rounds[i].push(side.target && !side.failure ? await measureWorkload(o, side.target, w, progress) : failedRecord(o, side.kind, side.name, w, side.failure ?? 'not started'));
+    }
+  }
+  return rounds.map((parts) => mergeRounds(parts));
 }

@@ -63,12 +63,18 @@ export function compareCells(c: ComparisonRow): string[] {
   ];
 }
 
+/** Each round's ops/s of a record pooled from --rounds. */
+export function roundsLine(r: RunRecord): string {
+  return `rounds ${(r.roundOpsPerSec ?? []).map((v) => fmtOps(v)).join(' · ')} ops/s (pooled: ${fmtOps(r.opsPerSec)})`;
+}
+
 export function consoleReport(runs: RunRecord[], rows: ComparisonRow[]): string {
   const out: string[] = [];
   out.push('Runs (latency in ms; server CPU and generator CPU in % of one core; ELU = generator event-loop utilization, 1.00 = saturated)');
   out.push(textTable(RUN_HEADERS, runs.map(runCells), RUN_RIGHT));
   const failed = runs.filter((r) => r.failure);
   for (const r of failed) out.push(`  ${r.workload} on ${r.target} FAILED: ${r.failure}`);
+  for (const r of runs.filter((x) => x.roundOpsPerSec)) out.push(`  ${r.workload} on ${r.target}: ${roundsLine(r)}`);
   if (rows.length > 0 && rows.some((r) => r.verdict !== 'NO DATA' || r.note)) {
     out.push('');
     out.push(

@@ -61,6 +61,7 @@ export function suiteMeta(o: BenchOptions, startedAt: Date, command: string): Su
       'load-generator processes': String(o.workers),
       'fan-out watcher sessions': String(o.fanoutWatchers),
       'measured window': o.ops !== null ? `${o.ops} ops per run` : `${o.durationSec} s per run`,
+      rounds: o.rounds === 1 ? '1' : `${o.rounds} per workload and target, alternating between the targets, pooled into one row`,
       'warm-up per run': `${o.warmupSec} s`,
       'target warm-up (after start, mixed 50/50, both targets)': `${o.targetWarmupSec} s`,
       payload: `${o.payloadBytes} B`,

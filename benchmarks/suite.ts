@@ -5,7 +5,7 @@ import type { BenchOptions, StartedTarget } from './bench-options';
 import { compareRuns, worstRow, type ComparisonRow, type RunRecord } from './compare';
 import { formatProfileSummary, summarizeCpuProfile, type ProfileSummary } from './cpu-profile-summary';
 import { ensembleSuiteBody, type EnsembleResult } from './ensemble-suite';
-import { countSnapshots, failedRecord, measureWorkload, prepareTarget } from './measure-target';
+import { countSnapshots, measureWorkload, measureWorkloadRounds, prepareTarget } from './measure-target';
 import { progressFactory, type ProgressFactory } from './progress';
 import { writeReportFiles } from './report-files';
 import { markdownReport } from './report-markdown';
@@ -100,11 +100,7 @@ async function measureInterleaved(o: BenchOptions, slots: Slot[], progress: Prog
   const runs: RunRecord[] = [];
   try {
     for (const slot of slots) await openSlot(o, slot, progress, meta);
-    for (const w of o.workloads) {
-      for (const slot of slots) {
-        runs.push(slot.target && !slot.failure ? await measureWorkload(o, slot.target, w, progress) : failedRecord(o, slot.kind, slot.name, w, slot.failure ?? 'not started'));
-      }
-    }
+    for (const w of o.workloads) runs.push(...(await measureWorkloadRounds(o, slots, w, progress)));
   } finally {
     for (const slot of slots) await closeSlot(slot, meta);
   }

@@ -82,6 +82,7 @@ export function registerBenchCommand(program: Command, ctx: CliContext = {}): vo
     .option('--target-warmup <seconds>', 'unmeasured load after a target starts, for the JVM JIT; both targets get it (default 15)')
     .option('--ensemble <n>', 'servers per side: 1 (standalone, default), or 3 / 5: the ensemble rows (election, failover, throughput through every member)')
     .option('--repeats <n>', 'with --ensemble 3|5: cold-start elections and failovers per side (default 5; --quick: 3)')
+    .option('--rounds <n>', 'measured windows per workload and target, alternating between the targets, pooled into one row (default 1)')
     .option('--tick-time <ms>', 'tickTime of both servers (default 2000)')
     .option('--no-fsync', 'forceSync=no on both servers (default: fsync every group commit, as ZooKeeper)')
     .option('--snap-count <n>', 'snapCount of both servers (default 100000)')

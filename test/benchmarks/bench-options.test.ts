@@ -43,6 +43,12 @@ describe('bench options', () => {
     expect(() => benchOptionsFrom({ election: 'raft-style' }, BIN)).toThrow(/use them with --ensemble 3 or 5/);
   });
 
+  it('measures one round per workload and target unless --rounds says more', () => {
+    expect(benchOptionsFrom({}, BIN).rounds).toBe(1);
+    expect(benchOptionsFrom({ rounds: '3', quick: true }, BIN).rounds).toBe(3);
+    expect(() => benchOptionsFrom({ rounds: '0' }, BIN)).toThrow(/--rounds/);
+  });
+
   it('an address alone measures only that server', () => {
     const o = benchOptionsFrom({ target: ['127.0.0.1:2181'] }, BIN);
     expect(o.targets).toEqual([]);

@@ -17,6 +17,23 @@ let out: string;
 afterEach(() => rmSync(out, { recursive: true, force: true }));
 
 describe('zoolab bench', () => {
+  it('with --rounds 2 measures each workload twice and pools the rounds into one row', async () => {
+    out = mkdtempSync(join(tmpdir(), 'zoolab-bench-rounds-'));
+    const r = await runBench(
+      ['--targets', 'zoolab', '--workloads', 'getData,setData', '--rounds', '2', '--ops', '100', '--warmup', '0.2', '--target-warmup', '0', '--sessions', '2', '--outstanding', '4', '--keys', '20', '--storage', 'memory', '--no-progress', '--out', out],
+      100_000,
+      'SIGKILL',
+    );
+    expect({ code: r.code, stderr: r.code === 0 ? '' : r.stderr }).toEqual({ code: 0, stderr: '' });
+    const result = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as SuiteResult;
+    expect(result.runs.map((x) => [x.workload, x.ops, x.roundOpsPerSec?.length, x.failure])).toEqual([
+      ['getData', 200, 2, null],
+      ['setData', 200, 2, null],
+    ]);
+    expect(r.stdout).toMatch(/getData on zoolab: rounds [\d,]+ · [\d,]+ ops\/s/);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/setData on zoolab: rounds/);
+  });
+
   it('runs a tiny zoolab-only matrix end to end and writes JSON, Markdown and SVG', async () => {
     out = mkdtempSync(join(tmpdir(), 'zoolab-bench-smoke-'));
     const workloads = ['create', 'getData', 'multi-10', 'session-churn', 'watch-fanout'];

@@ -25,11 +25,11 @@ export function snapshotCompressionOf(config: Partial<ServerConfig>): SnapshotCo
 }
 
 /**
- * zookeeper.snapshot.worker (zoolab's own, default no): "yes" / "true" has a standalone
+ * zoolab.snapshotWorker (zoolab's own key, default no): "yes" / "true" has a standalone
  * server's periodic snapshots written by a worker thread (FileSnapshotStore.saveFromLog).
  */
 export function snapshotWorkerOf(config: Partial<ServerConfig>): boolean {
-  const v = config.raw ? systemProperty(config as ServerConfig, 'snapshot.worker') : undefined;
+  const v = config.raw?.get('zoolab.snapshotWorker');
   return ['yes', 'true'].includes((v ?? '').trim().toLowerCase());
 }
 

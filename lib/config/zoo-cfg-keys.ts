@@ -126,12 +126,12 @@ export const RAW_PROPERTY_KEYS = new Set([
   'snapshot.trust.empty',
   'db.autocreate',
   'snapshot.compression.method',
-  'snapshot.worker',
   'fsync.warningthresholdms',
   'cnxTimeout',
   'tcpKeepAlive',
   'zoolab.peerTransport',
   'zoolab.election',
+  'zoolab.snapshotWorker',
 ]);
 
 /** A system property's name without the "zookeeper." prefix Java accepts either way. */

@@ -36,7 +36,7 @@ export interface StorageFileOptions {
   snapshotCompression?: SnapshotCompression;
   /**
    * Periodic snapshots of a standalone server written by a worker thread from the files
-   * (FileSnapshotStore.saveFromLog); default false (zookeeper.snapshot.worker=yes). It
+   * (FileSnapshotStore.saveFromLog); default false (zoo.cfg zoolab.snapshotWorker=yes). It
    * pays on a machine with a core to spare: the worker replays the log into a second
    * copy of the tree, which on two cores costs the server more than it saves.
    */

@@ -56,7 +56,7 @@ export interface FileSnapshotStoreOptions {
   logDir?: string;
   /** Largest log entry the worker reads (the log's maxEntrySize). */
   maxEntrySize?: number;
-  /** With logDir: offer saveFromLog (zookeeper.snapshot.worker=yes); default false. */
+  /** With logDir: offer saveFromLog (zoolab.snapshotWorker=yes); default false. */
   worker?: boolean;
   logger?: Logger;
 }

@@ -113,7 +113,7 @@ describe('ZKDatabase.takeSnapshotFromLog', () => {
   });
 });
 
-describe('zookeeper.snapshot.worker=yes: a standalone server snapshots in a worker thread', () => {
+describe('zoolab.snapshotWorker=yes: a standalone server snapshots in a worker thread', () => {
   const servers: StandaloneServer[] = [];
   const clients: RawClient[] = [];
   afterEach(async () => {
@@ -122,7 +122,7 @@ describe('zookeeper.snapshot.worker=yes: a standalone server snapshots in a work
   });
 
   const start = async (dataDir: string, worker: boolean) => {
-    const raw = new Map(worker ? [['zookeeper.snapshot.worker', 'yes']] : []);
+    const raw = new Map(worker ? [['zoolab.snapshotWorker', 'yes']] : []);
     const s = await startDefaultStandaloneServer(
       { clientPort: 0, clientPortAddress: '127.0.0.1', tickTime: 200, dataDir, snapCount: 40, raw },
       { logger: silentLogger, seed: 3 },

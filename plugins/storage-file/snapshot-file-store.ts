@@ -39,12 +39,17 @@ export interface FileSnapshotStoreOptions {
   /**
    * Make each snapshot durable before anything relies on it (default true): before
    * `syncPending` returns — which purge calls before deleting older snapshots a torn
-   * newest one would fall back to — and before `close` does. Java fsyncs only when asked
-   * (syncSnap). A save asked to sync is fsynced at once either way. Deferring it keeps a
-   * large snapshot's writeback from stalling the txn log's synced writes behind it
-   * (~150 ms for a 280 MB snapshot, measured), as Java's unsynced snapshots never do.
+   * newest one would fall back to — before `close` does, and before a save that starts
+   * `lazySyncMs` or more after it (by then the kernel has written it back, so that fsync
+   * is short). Java fsyncs only when asked (syncSnap). A save asked to sync is fsynced at
+   * once either way. Deferring it keeps a large snapshot's writeback from stalling the txn
+   * log's synced writes behind it (~150 ms for a 280 MB snapshot, measured).
    */
   forceSync?: boolean;
+  /** See forceSync (default 30 s, Linux's dirty_expire_centisecs). */
+  lazySyncMs?: number;
+  /** The clock lazySyncMs is measured on (default Date.now). */
+  now?: () => number;
   /** Largest buffer or string a snapshot may hold (jute.maxbuffer + extrasize). */
   maxBuffer?: number;
   /** Uncompressed bytes per write; between writes other work runs (default 256 KiB). */
@@ -77,8 +82,10 @@ export class FileSnapshotStore implements SnapshotStore {
   private readonly chunkSize?: number;
   private readonly log: Logger;
   private last: SnapshotInfo | null = null;
-  /** Snapshots written (renamed into place) but not yet fsynced. */
-  private readonly unsynced = new Set<string>();
+  /** Snapshots written (renamed into place) but not yet fsynced, with when. */
+  private readonly unsynced = new Map<string, number>();
+  private readonly lazySyncMs: number;
+  private readonly now: () => number;
   private chain: Promise<unknown> = Promise.resolve();
   private closed = false;
   /** Counters for tests and monitoring; fromLog counts the snapshots the worker wrote. */
@@ -96,6 +103,8 @@ export class FileSnapshotStore implements SnapshotStore {
     // well under a millisecond of serializing between turns of the event loop.
     this.chunkSize = opts.chunkSize ?? DEFAULT_FILE_SNAPSHOT_CHUNK;
     this.log = opts.logger ?? silentLogger;
+    this.lazySyncMs = opts.lazySyncMs ?? 30_000;
+    this.now = opts.now ?? Date.now;
     const script = opts.logDir !== undefined && this.io === nodeFileIO && opts.worker === true ? snapshotWorkerScript() : null;
     if (script !== null) {
       const worker = new SnapshotWorkerClient(script, {
@@ -111,17 +120,23 @@ export class FileSnapshotStore implements SnapshotStore {
       this.worker = worker;
       this.saveFromLog = (at) => this.inLine(() => worker.save(at)).then((saved) => {
         this.last = { zxid: saved.zxid, name: saved.name, compression: saved.compression };
-        if (this.forceSync && at.sync !== true) this.unsynced.add(join(this.dir, saved.name));
+        if (this.forceSync && at.sync !== true) this.unsynced.set(join(this.dir, saved.name), this.now());
         this.stats.fromLog++;
         return saved;
       });
     }
   }
 
-  /** FileSnap.serialize is synchronized: one snapshot is written at a time. */
+  /**
+   * FileSnap.serialize is synchronized: one snapshot is written at a time. Before each,
+   * the snapshots saved lazySyncMs ago or earlier are made durable (see forceSync).
+   */
   private inLine<T>(write: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new SnapshotStoreClosedError(`snapshot store in ${this.dir} is closed`));
-    const done = this.chain.then(write);
+    const done = this.chain.then(async () => {
+      await this.syncPending(this.now() - this.lazySyncMs + 1);
+      return write();
+    });
     this.chain = done.catch(() => undefined);
     return done;
   }
@@ -190,7 +205,7 @@ export class FileSnapshotStore implements SnapshotStore {
     await file.close();
     await this.io.rename(tmp, path);
     if (sync) await this.io.syncDir(this.dir);
-    else if (this.forceSync) this.unsynced.add(path);
+    else if (this.forceSync) this.unsynced.set(path, this.now());
     this.stats.saves++;
     const info: SnapshotInfo = { zxid: writer.zxid, name, compression: this.compression };
     this.last = info;
@@ -239,10 +254,10 @@ export class FileSnapshotStore implements SnapshotStore {
     await this.io.unlink(path);
   }
 
-  /** fsyncs the snapshots saved without it, then the directory (see forceSync). */
-  async syncPending(): Promise<void> {
-    if (this.unsynced.size === 0) return;
-    const paths = [...this.unsynced];
+  /** fsyncs the snapshots saved without it (those saved before `savedBefore`), then the directory (see forceSync). */
+  async syncPending(savedBefore = Infinity): Promise<void> {
+    const paths = [...this.unsynced].filter(([, at]) => at < savedBefore).map(([path]) => path);
+    if (paths.length === 0) return;
     let synced = 0;
     for (const path of paths) {
       const file = await this.io.open(path, 'read').catch(() => null);

@@ -141,6 +141,23 @@ describe('FileSnapshotStore', () => {
     expect(io.ops.filter((o) => o.startsWith('sync')).slice(2)).toEqual([`sync snapshot.${w.zxid.toString(16)}`, 'syncDir']);
   });
 
+  it('fsyncs a snapshot before a save that starts lazySyncMs or more after it (so at most the newest are unsynced)', async () => {
+    const io = new RecordingIO();
+    let t = 0;
+    const store = await FileSnapshotStore.open({ dir: freshDir(), io, lazySyncMs: 1000, now: () => t });
+    const w = new Workload().populate();
+    const names: string[] = [];
+    for (const at of [0, 500, 1200]) {
+      t = at;
+      w.create(`/at${at}`);
+      names.push((await store.save(w.tree, w.sessions)).name);
+    }
+    // At 1200 the one from 0 was due; the one from 500 was not.
+    expect(io.ops.filter((o) => o.startsWith('sync'))).toEqual([`sync ${names[0]}`, 'syncDir']);
+    await store.syncPending();
+    expect(io.ops.filter((o) => o.startsWith('sync')).slice(2)).toEqual([`sync ${names[1]}`, `sync ${names[2]}`, 'syncDir']);
+  });
+
   it('with forceSync off and no sync asked, nothing is fsynced', async () => {
     const io = new RecordingIO();
     const store = await FileSnapshotStore.open({ dir: freshDir(), io, forceSync: false });

@@ -46,7 +46,7 @@ export interface FileSnapshotStoreOptions {
    * log's synced writes behind it (~150 ms for a 280 MB snapshot, measured).
    */
   forceSync?: boolean;
-  /** See forceSync (default 30 s, Linux's dirty_expire_centisecs). */
+  /** See forceSync (default 60 s: Linux writes back pages dirty for 30 s, checking every 5 s). */
   lazySyncMs?: number;
   /** The clock lazySyncMs is measured on (default Date.now). */
   now?: () => number;
@@ -103,7 +103,7 @@ export class FileSnapshotStore implements SnapshotStore {
     // well under a millisecond of serializing between turns of the event loop.
     this.chunkSize = opts.chunkSize ?? DEFAULT_FILE_SNAPSHOT_CHUNK;
     this.log = opts.logger ?? silentLogger;
-    this.lazySyncMs = opts.lazySyncMs ?? 30_000;
+    this.lazySyncMs = opts.lazySyncMs ?? 60_000;
     this.now = opts.now ?? Date.now;
     const script = opts.logDir !== undefined && this.io === nodeFileIO && opts.worker === true ? snapshotWorkerScript() : null;
     if (script !== null) {

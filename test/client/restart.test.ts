@@ -1,7 +1,7 @@
 import { CreateMode, EventType, KeeperState, States, type WatchedEvent } from '../../lib/client';
 import { targets } from '../support/targets';
 import { Clients, record, sleep, stateBecomes, uniquePath, until } from './support/helpers';
-import { startRestartable, type RestartableServer } from './support/restartable-server';
+import { MAX_SESSION_TIMEOUT, startRestartable, type RestartableServer } from './support/restartable-server';
 
 describe.each(targets)('client across a restart of $name', (target) => {
   const clients = new Clients();
@@ -16,7 +16,7 @@ describe.each(targets)('client across a restart of $name', (target) => {
   }, 30000);
 
   it('keeps its session, ephemerals and watches when the server restarts within the session timeout', async () => {
-    const zk = await clients.connect(server.connectString, { sessionTimeout: 8000 });
+    const zk = await clients.connect(server.connectString, { sessionTimeout: MAX_SESSION_TIMEOUT });
     const id = zk.sessionId;
     const p = uniquePath('restart');
     await zk.create(p, 'before');
@@ -27,7 +27,7 @@ describe.each(targets)('client across a restart of $name', (target) => {
     await stateBecomes(zk, States.CONNECTING);
     await sleep(500);
     await server.start();
-    await stateBecomes(zk, States.CONNECTED, 20000);
+    await stateBecomes(zk, States.CONNECTED, 30000);
     expect(zk.sessionId).toBe(id);
     expect(await zk.exists(`${p}/eph`)).not.toBeNull();
     const writer = await clients.connect(server.connectString);
@@ -36,5 +36,5 @@ describe.each(targets)('client across a restart of $name', (target) => {
     expect(events.events.filter((e) => e.type !== EventType.None).map((e) => [e.type, e.state, e.path])).toEqual([
       [EventType.NodeDataChanged, KeeperState.SyncConnected, p],
     ]);
-  }, 60000);
+  }, 90000);
 });

@@ -25,6 +25,11 @@ export interface RestartableServer {
 }
 
 const TICK = 200;
+/**
+ * Room for a session to outlive a restart on a loaded machine: a JVM started while the
+ * rest of the suite runs took longer than an 8 s session to be reconnected to.
+ */
+export const MAX_SESSION_TIMEOUT = TICK * 100;
 
 export async function startRestartable(target: TargetName): Promise<RestartableServer> {
   const host = '127.0.0.1';
@@ -37,7 +42,7 @@ export async function startRestartable(target: TargetName): Promise<RestartableS
     const cfg = join(dir, 'zoo.cfg');
     writeFileSync(
       cfg,
-      [`tickTime=${TICK}`, `dataDir=${dataDir}`, `clientPort=${port}`, `clientPortAddress=${host}`, 'admin.enableServer=false', '4lw.commands.whitelist=*', `maxSessionTimeout=${TICK * 40}`].join('\n') + '\n',
+      [`tickTime=${TICK}`, `dataDir=${dataDir}`, `clientPort=${port}`, `clientPortAddress=${host}`, 'admin.enableServer=false', '4lw.commands.whitelist=*', `maxSessionTimeout=${MAX_SESSION_TIMEOUT}`].join('\n') + '\n',
     );
     const log = openSync(join(dir, 'server.log'), 'a');
     const child: ChildProcess = spawn(
@@ -61,7 +66,7 @@ export async function startRestartable(target: TargetName): Promise<RestartableS
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { startDefaultStandaloneServer } = require('../../../plugins/defaults') as typeof import('../../../plugins/defaults');
     const s = await startDefaultStandaloneServer(
-      { tickTime: TICK, maxSessionTimeout: TICK * 40, dataDir, dataLogDir: dataDir, clientPort: port, clientPortAddress: host },
+      { tickTime: TICK, maxSessionTimeout: MAX_SESSION_TIMEOUT, dataDir, dataLogDir: dataDir, clientPort: port, clientPortAddress: host },
       { logger: silentLogger },
     );
     stopFn = () => s.close();

@@ -55,7 +55,7 @@ export class ZooKeeperServer implements ProcessorContext, ServerStatsProvider, S
   readonly juteMaxBuffer: number;
   readonly minSessionTimeout: number;
   readonly maxSessionTimeout: number;
-  readonly syncStats: SyncStats = { commits: 0, txnsLogged: 0, lastBatchSize: 0, maxBatchSize: 0, backlog: 0 };
+  readonly syncStats: SyncStats = { commits: 0, txnsLogged: 0, lastBatchSize: 0, maxBatchSize: 0, backlog: 0, requestsQueued: 0 };
   readonly syncHighWaterMark: number | undefined;
   sessionTracker!: SessionTrackerImpl;
   containerManager: ContainerManager | null = null;

@@ -17,24 +17,14 @@ beforeAll(() => ensureBenchBuilt('ensemble-suite.js'));
 let out: string;
 afterEach(() => rmSync(out, { recursive: true, force: true }));
 
+/** A one-repeat zoolab-only ensemble run, short windows, into `out`; past 80 s, SIGINT first (the suite's exit hooks kill the members it started). */
+const smallEnsembleRun = (args: string[]) =>
+  runBench(['--ensemble', '3', '--targets', 'zoolab', '--repeats', '1', '--warmup', '0.2', '--target-warmup', '0', '--outstanding', '4', '--no-progress', '--out', out, ...args], 80_000, 'SIGINT');
+
 describe('zoolab bench --ensemble 3', () => {
   it('times a cold-start election and a failover and measures writes and reads through every member', async () => {
     out = mkdtempSync(join(tmpdir(), 'zoolab-bench-ensemble-smoke-'));
-    // Past 80 s, SIGINT first: the suite's exit hooks kill the ensemble members it started.
-    const r = await runBench([
-      '--ensemble', '3',
-      '--targets', 'zoolab',
-      '--repeats', '1',
-      '--workloads', 'create,getData',
-      '--ops', '200',
-      '--warmup', '0.2',
-      '--target-warmup', '0',
-      '--sessions', '3',
-      '--outstanding', '4',
-      '--keys', '50',
-      '--no-progress',
-      '--out', out,
-    ], 80_000, 'SIGINT');
+    const r = await smallEnsembleRun(['--workloads', 'create,getData', '--ops', '200', '--sessions', '3', '--keys', '50']);
     expect({ code: r.code, stderr: r.code === 0 ? '' : r.stderr + r.stdout.slice(-2000) }).toEqual({ code: 0, stderr: '' });
     expect(r.stdout).toMatch(/failover: SIGKILL leader → writes succeed again\s+\d+/);
 
@@ -64,21 +54,7 @@ describe('zoolab bench --ensemble 3', () => {
 
   it('runs the members with another election strategy and transport (--election raft-style --transport udp)', async () => {
     out = mkdtempSync(join(tmpdir(), 'zoolab-bench-ensemble-raft-'));
-    const r = await runBench([
-      '--ensemble', '3',
-      '--targets', 'zoolab',
-      '--election', 'raft-style',
-      '--transport', 'udp',
-      '--repeats', '1',
-      '--workloads', 'create',
-      '--ops', '100',
-      '--warmup', '0.2',
-      '--target-warmup', '0',
-      '--sessions', '2',
-      '--outstanding', '4',
-      '--no-progress',
-      '--out', out,
-    ], 80_000, 'SIGINT');
+    const r = await smallEnsembleRun(['--election', 'raft-style', '--transport', 'udp', '--workloads', 'create', '--ops', '100', '--sessions', '2']);
     expect({ code: r.code, stderr: r.code === 0 ? '' : r.stderr + r.stdout.slice(-2000) }).toEqual({ code: 0, stderr: '' });
     const result = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Required<SuiteResult>;
     expect(result.runs.map((x) => [x.workload, x.failure, x.ops])).toEqual([['create', null, 100]]);

@@ -55,7 +55,7 @@ function harness(opts: { high?: number; low?: number } = {}) {
   const input = new Subject<Request>();
   const out: Request[] = [];
   const backlogSignals: boolean[] = [];
-  const stats: SyncStats = { commits: 0, txnsLogged: 0, lastBatchSize: 0, maxBatchSize: 0, backlog: 0 };
+  const stats: SyncStats = { commits: 0, txnsLogged: 0, lastBatchSize: 0, maxBatchSize: 0, backlog: 0, requestsQueued: 0 };
   let error: unknown = null;
   let completed = false;
   input

@@ -1,13 +1,15 @@
 import { join } from 'node:path';
 import type { RestoreResult } from '../../persistence/restore';
+import { type AvgMinMaxCounter, AvgMinMaxPercentileCounter } from '../server-stats';
 import type { ZooKeeperServer } from '../zookeeper-server';
 import type { ConnectionView, FourLetterWordContext, MonitorMetrics, SummaryValues } from './context';
 import { maxFileDescriptorCount, openFileDescriptorCount } from './process-info';
 import { fullVersion } from './version';
 
-/** ServerStats' AvgMinMaxCounter as mntr's summary values. */
-function summaryOf(c: { getCount(): number; getTotal(): number; getMin(): number; getMax(): number }): SummaryValues {
-  return { count: c.getCount(), total: c.getTotal(), min: c.getMin(), max: c.getMax() };
+/** An AvgMinMaxCounter as mntr's summary values, with its percentiles when it keeps them. */
+function summaryOf(c: AvgMinMaxCounter): SummaryValues {
+  const v: SummaryValues = { count: c.getCount(), total: c.getTotal(), min: c.getMin(), max: c.getMax() };
+  return c instanceof AvgMinMaxPercentileCounter ? { ...v, percentiles: c.percentiles() } : v;
 }
 
 /**
@@ -75,11 +77,11 @@ export function contextFromServer(zks: ZooKeeperServer, overrides: Partial<FourL
       ]),
       counters: new Map([
         ['connection_rejected', zks.cnxnFactory.rejectedConnections],
-        ['sync_processor_request_queued', zks.syncStats.requestsQueued ?? 0],
+        ['sync_processor_request_queued', zks.syncStats.requestsQueued],
       ]),
       summaries: new Map([
-        ['readlatency', { ...summaryOf(zks.serverStats.readLatency), percentiles: zks.serverStats.readLatency.percentiles() }],
-        ['updatelatency', { ...summaryOf(zks.serverStats.updateLatency), percentiles: zks.serverStats.updateLatency.percentiles() }],
+        ['readlatency', summaryOf(zks.serverStats.readLatency)],
+        ['updatelatency', summaryOf(zks.serverStats.updateLatency)],
         ...zks.metrics.summaries().map(([name, c]): [string, SummaryValues] => [name, summaryOf(c)]),
         ...startupSummaries(zks.zkDb.lastRestore),
       ]),

@@ -60,7 +60,7 @@ export interface SyncStats {
   snapshotsStarted?: number;
   snapshotsSkipped?: number;
   /** Requests that entered the stage (mntr's sync_processor_request_queued). */
-  requestsQueued?: number;
+  requestsQueued: number;
 }
 
 /**
@@ -152,7 +152,7 @@ export function txnEntryOf(r: Request): TxnEntry {
 export function syncRequestProcessor(
   ctx: SyncContext,
   opts: SyncOptions = {},
-  stats: SyncStats = { commits: 0, txnsLogged: 0, lastBatchSize: 0, maxBatchSize: 0, backlog: 0 },
+  stats: SyncStats = { commits: 0, txnsLogged: 0, lastBatchSize: 0, maxBatchSize: 0, backlog: 0, requestsQueued: 0 },
 ): OperatorFunction<Request, Request> {
   const high = opts.highWaterMark ?? 10_000;
   const low = opts.lowWaterMark ?? Math.floor(high / 2);
@@ -278,7 +278,7 @@ export function syncRequestProcessor(
       const sub = source.subscribe({
         next(r) {
           if (failed) return;
-          stats.requestsQueued = (stats.requestsQueued ?? 0) + 1;
+          stats.requestsQueued++;
           if (r.isTxn()) {
             try {
               ctx.txnLog.append(txnEntryOf(r));

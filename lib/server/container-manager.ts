@@ -1,6 +1,6 @@
 import type { Subscription } from 'rxjs';
 import { EphemeralType, ephemeralTypeOf, getTTL } from '../data/ephemeral-type';
-import { OpCode } from '../protocol';
+import { OpCode } from '../protocol/op-code';
 import { Request } from './request';
 import type { ZooKeeperServer } from './zookeeper-server';
 

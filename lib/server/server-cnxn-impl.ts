@@ -7,7 +7,7 @@ import { JuteError } from '../jute/errors';
 import { ClientInfo, Id } from '../jute/records/data';
 import { ConnectRequest, ReplyHeader, RequestHeader, WatcherEvent } from '../jute/records/proto';
 import type { JuteRecord } from '../jute/types';
-import { Xid } from '../protocol';
+import { Xid } from '../protocol/op-code';
 import type { ClientConnection } from '../transport/client-transport';
 import { fourLetterWordOf, type FourLetterWordConnection } from './four-letter-word-hook';
 import type { ServerCnxn } from './server-cnxn';

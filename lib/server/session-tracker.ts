@@ -1,7 +1,7 @@
 import type { Subscription } from 'rxjs';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
-import { Code, KeeperException } from '../protocol';
+import { Code, KeeperException } from '../protocol/keeper-exception';
 import { ExpiryQueue } from './expiry-queue';
 import { JavaRandom } from './java-random';
 

@@ -6,7 +6,7 @@ import type { JuteRecord } from '../jute/types';
 import { restore, type RestoreResult } from '../persistence/restore';
 import type { SavedSnapshot, SnapshotCheckpoint, SnapshotStore } from '../persistence/snapshot-store';
 import type { TxnLog } from '../persistence/txn-log';
-import { OpCode } from '../protocol';
+import { OpCode } from '../protocol/op-code';
 import type { Request } from './request';
 
 /** How the database finds and keeps its snapshots (FileTxnSnapLog's snapshot half). */

@@ -9,7 +9,7 @@ import {
 import type { ConnectRequest, RequestHeader } from '../jute/records/proto';
 import { SeededRandom, type Random } from '../core/random';
 import type { DataPurger } from '../persistence/snapshot-purge';
-import { OpCode, opName } from '../protocol';
+import { OpCode, opName } from '../protocol/op-code';
 import type { ClientTransport } from '../transport/client-transport';
 import { ProviderRegistry } from './auth/provider-registry';
 import { acceptConnectRequest, processAuthPacket, processSaslPacket, rejectUnknownRequest, sendConnectResponse } from './client-packets';

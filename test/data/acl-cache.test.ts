@@ -37,6 +37,21 @@ describe('ReferenceCountedACLCache', () => {
     expect(c.convertAcls(x)).not.toBe(c.convertAcls(y));
   });
 
+  it('tells lists apart that differ from the last one only in perms, scheme or id', () => {
+    const c = new ReferenceCountedACLCache();
+    const acl = (perms: number, scheme: string, id: string) => [new ACL({ perms, id: new Id({ scheme, id }) })];
+    const base = c.convertAcls(acl(Perms.ALL, 'digest', 'u:x'));
+    expect(c.convertAcls(acl(Perms.READ, 'digest', 'u:x'))).not.toBe(base);
+    expect(c.convertAcls(acl(Perms.ALL, 'digest', 'u:x'))).toBe(base);
+    expect(c.convertAcls(acl(Perms.ALL, 'ip', 'u:x'))).not.toBe(base);
+    expect(c.convertAcls(acl(Perms.ALL, 'digest', 'u:x'))).toBe(base);
+    expect(c.convertAcls(acl(Perms.ALL, 'digest', 'u:y'))).not.toBe(base);
+    expect(c.convertAcls([...acl(Perms.ALL, 'digest', 'u:x'), ...acl(Perms.ALL, 'digest', 'u:x')])).not.toBe(base);
+    expect(c.convertAcls(acl(Perms.ALL, 'digest', 'u:x'))).toBe(base);
+    expect(c.referenceCount(base)).toBe(4);
+    expect(c.size()).toBe(5);
+  });
+
   it('restores snapshot entries with zero usage and purges the unused', () => {
     const c = new ReferenceCountedACLCache();
     c.restore([

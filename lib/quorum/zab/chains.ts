@@ -8,7 +8,7 @@ import type { LearnerZooKeeperServer } from './learner-zookeeper-server';
 import { LearnerSyncRequest } from './learner-request';
 import { PacketType } from './packet-types';
 import { SideChain } from './side-chain';
-import { OpCode } from '../../protocol';
+import { OpCode } from '../../protocol/op-code';
 import { isWriteType } from './commit-processor';
 import { encodeBarePacket } from './packet-encoding';
 import { appliedEvent } from '../peer-events';

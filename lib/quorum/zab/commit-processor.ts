@@ -1,5 +1,5 @@
 import { Observable } from 'rxjs';
-import { OpCode } from '../../protocol';
+import { OpCode } from '../../protocol/op-code';
 import type { Request } from '../../server/request';
 import type { Processor } from '../../server/processors/chain';
 

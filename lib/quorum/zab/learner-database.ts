@@ -1,6 +1,6 @@
 import { CreateSessionTxn } from '../../jute/records/txn';
 import type { TxnEntry } from '../../persistence/txn-log';
-import { OpCode } from '../../protocol';
+import { OpCode } from '../../protocol/op-code';
 import type { ZKDatabase } from '../../server/zk-database';
 import type { CommittedLog } from './committed-log';
 import type { LearnerSnapshot } from './learner-snapshot';

@@ -10,7 +10,7 @@ import { QuorumPacketChannel, quorumPacket } from './quorum-packet-channel';
 import { readProposalsFromTxnLog } from './txn-log-proposals';
 import { StateSummary } from './state-summary';
 import { epochOf, makeZxid, zxidHex } from './zxid';
-import { OpCode } from '../../protocol';
+import { OpCode } from '../../protocol/op-code';
 
 /**
  * LearnerHandler.SyncLimitCheck: the oldest unacknowledged proposal sent to this learner

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Id } from '../../jute/records/data';
-import { Code } from '../../protocol';
+import { Code } from '../../protocol/keeper-exception';
 import type { ServerCnxn } from '../server-cnxn';
 import type { AuthenticationProvider } from './authentication-provider';
 import { SUPER_ID } from './super';

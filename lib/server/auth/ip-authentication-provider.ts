@@ -1,5 +1,5 @@
 import { Id } from '../../jute/records/data';
-import { Code } from '../../protocol';
+import { Code } from '../../protocol/keeper-exception';
 import type { ServerCnxn } from '../server-cnxn';
 import type { AuthenticationProvider } from './authentication-provider';
 

@@ -1,5 +1,5 @@
 import type { AuthPacket } from '../../jute/records/proto';
-import { Code } from '../../protocol';
+import { Code } from '../../protocol/keeper-exception';
 import type { ServerCnxn } from '../server-cnxn';
 import type { AuthenticationProvider } from './authentication-provider';
 import { DigestAuthenticationProvider } from './digest-authentication-provider';

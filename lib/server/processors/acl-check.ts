@@ -1,5 +1,5 @@
 import { ACL, Id } from '../../jute/records/data';
-import { Code, KeeperException } from '../../protocol';
+import { Code, KeeperException } from '../../protocol/keeper-exception';
 import type { ProviderRegistry } from '../auth/provider-registry';
 import { ANYONE, AUTH_SCHEME, SUPER_ID, WORLD_SCHEME } from '../auth/super';
 

@@ -1,6 +1,7 @@
 import { Observable, type OperatorFunction, type Subscriber } from 'rxjs';
 import { ReplyHeader } from '../../jute/records/proto';
-import { Code, opName } from '../../protocol';
+import { Code } from '../../protocol/keeper-exception';
+import { opName } from '../../protocol/op-code';
 import type { Request } from '../request';
 import type { ZooKeeperServer } from '../zookeeper-server';
 import { FinalRequestProcessor } from './final-request-processor';

@@ -29,7 +29,9 @@ import {
   WhoAmIResponse,
 } from '../../jute/records/proto';
 import type { JuteRecord } from '../../jute/types';
-import { Code, KeeperException, OpCode, Perms } from '../../protocol';
+import { Code, KeeperException } from '../../protocol/keeper-exception';
+import { OpCode } from '../../protocol/op-code';
+import { Perms } from '../../protocol/zoo-defs';
 import type { ProviderRegistry } from '../auth/provider-registry';
 import type { Request } from '../request';
 import type { ServerCnxn } from '../server-cnxn';

@@ -11,7 +11,8 @@ import {
   MultiHeader,
   SetDataRequest,
 } from '../../jute/records/proto';
-import { CreateMode, OpCode, isTTLMode } from '../../protocol';
+import { CreateMode, isTTLMode } from '../../protocol/zoo-defs';
+import { OpCode } from '../../protocol/op-code';
 
 export type OpKind = 'transaction' | 'read';
 

@@ -11,7 +11,7 @@ import {
   SetDataResponse,
 } from '../../jute/records/proto';
 import type { JuteRecord } from '../../jute/types';
-import { OpCode } from '../../protocol';
+import { OpCode } from '../../protocol/op-code';
 
 /** Java's OpResult: one op's outcome in a MultiResponse. */
 export type OpResult =

@@ -2,7 +2,7 @@ import { DIGEST_VERSION, calculateDigest, digestOfNode } from '../../data/digest
 import type { DataTree } from '../../data/data-tree';
 import type { StatPersisted } from '../../jute/records/data';
 import { TxnDigest } from '../../jute/records/txn';
-import { Code, KeeperException } from '../../protocol';
+import { Code, KeeperException } from '../../protocol/keeper-exception';
 import type { Request } from '../request';
 import { ChangeRecord, type OutstandingChanges, type PrecalculatedDigest } from './change-record';
 

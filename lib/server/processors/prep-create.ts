@@ -9,7 +9,9 @@ import {
 } from '../../data/ephemeral-type';
 import { CreateRequest, CreateTTLRequest } from '../../jute/records/proto';
 import { CreateContainerTxn, CreateTTLTxn, CreateTxn } from '../../jute/records/txn';
-import { Code, CreateMode, KeeperException, OpCode, Perms, isEphemeralMode, isSequentialMode, isTTLMode } from '../../protocol';
+import { Code, KeeperException } from '../../protocol/keeper-exception';
+import { CreateMode, Perms, isEphemeralMode, isSequentialMode, isTTLMode } from '../../protocol/zoo-defs';
+import { OpCode } from '../../protocol/op-code';
 import type { Request } from '../request';
 import { checkACL, fixupACL } from './acl-check';
 import { ChangeRecord } from './change-record';

@@ -1,6 +1,6 @@
 import { InvalidPathError, validatePath } from '../../data/path-utils';
 import type { DataTree } from '../../data/data-tree';
-import { Code, KeeperException } from '../../protocol';
+import { Code, KeeperException } from '../../protocol/keeper-exception';
 
 /** PrepRequestProcessor.validatePath: PathUtils.validatePath, failing as BadArguments. */
 export function validatePathOrBadArguments(path: string | null): void {

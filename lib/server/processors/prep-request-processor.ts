@@ -11,7 +11,8 @@ import {
 import { ErrorTxn, MultiTxn, Txn, TxnHeader } from '../../jute/records/txn';
 import type { JuteRecord, RecordClass } from '../../jute/types';
 import { rememberSubTxns } from '../../data/data-tree-txn';
-import { Code, KeeperException, OpCode, opName } from '../../protocol';
+import { Code, KeeperException } from '../../protocol/keeper-exception';
+import { OpCode, opName } from '../../protocol/op-code';
 import type { Request } from '../request';
 import { decodeMultiOperationRecord, type Op } from './multi-operation-record';
 import { PrepChanges } from './prep-changes';

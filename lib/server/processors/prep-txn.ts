@@ -9,7 +9,9 @@ import {
   SetDataRequest,
 } from '../../jute/records/proto';
 import { CheckVersionTxn, CloseSessionTxn, CreateSessionTxn, DeleteTxn, SetACLTxn, SetDataTxn, TxnHeader } from '../../jute/records/txn';
-import { Code, KeeperException, OpCode, Perms } from '../../protocol';
+import { Code, KeeperException } from '../../protocol/keeper-exception';
+import { OpCode } from '../../protocol/op-code';
+import { Perms } from '../../protocol/zoo-defs';
 import type { Request } from '../request';
 import { checkACL, fixupACL } from './acl-check';
 import { ChangeRecord } from './change-record';

@@ -53,6 +53,14 @@ export interface ComparisonRow {
   p99Ratio: number | null;
   p99Target: number;
   p99Met: boolean | null;
+  /**
+   * Server CPU time per operation (µs, all of the server's threads), when the suite
+   * started the server. No target: it says how much of the throughput ratio is the
+   * work per request and how much is the cores each server could use.
+   */
+  zoolabCpuUsPerOp: number | null;
+  zookeeperCpuUsPerOp: number | null;
+  cpuPerOpRatio: number | null;
   verdict: Verdict;
   /** Why a row is MISS or NO DATA, in words. */
   note: string;
@@ -84,6 +92,9 @@ export function compareRuns(runs: RunRecord[], workloads: WorkloadName[]): Compa
       p99Ratio: null,
       p99Target: TARGETS.p99,
       p99Met: null,
+      zoolabCpuUsPerOp: cpuUsPerOp(z),
+      zookeeperCpuUsPerOp: cpuUsPerOp(j),
+      cpuPerOpRatio: null,
       verdict: 'NO DATA',
       note: '',
     };
@@ -96,6 +107,9 @@ export function compareRuns(runs: RunRecord[], workloads: WorkloadName[]): Compa
     row.throughputMet = row.throughputRatio >= throughputTarget;
     row.p99Ratio = j.latency.p99Ms > 0 ? z.latency.p99Ms / j.latency.p99Ms : null;
     row.p99Met = row.p99Ratio !== null && row.p99Ratio <= TARGETS.p99;
+    if (row.zoolabCpuUsPerOp !== null && row.zookeeperCpuUsPerOp !== null && row.zookeeperCpuUsPerOp > 0) {
+      row.cpuPerOpRatio = row.zoolabCpuUsPerOp / row.zookeeperCpuUsPerOp;
+    }
     row.verdict = row.throughputMet && row.p99Met ? 'MEET' : 'MISS';
     const misses: string[] = [];
     if (!row.throughputMet) misses.push(`throughput ${fmtRatio(row.throughputRatio)} < ${throughputTarget}×`);
@@ -105,6 +119,12 @@ export function compareRuns(runs: RunRecord[], workloads: WorkloadName[]): Compa
     row.note = misses.join('; ');
     return row;
   });
+}
+
+/** serverCpuPercent is % of one core over the window: CPU seconds per second / ops per second. */
+export function cpuUsPerOp(r: RunRecord | undefined): number | null {
+  if (!r || r.failure || r.serverCpuPercent === null || r.opsPerSec <= 0) return null;
+  return (r.serverCpuPercent / 100) * (1e6 / r.opsPerSec);
 }
 
 export function fmtRatio(r: number | null): string {

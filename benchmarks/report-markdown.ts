@@ -1,6 +1,6 @@
 import { TARGETS, type ComparisonRow, type RunRecord } from './compare';
 import type { ProfileSummary } from './cpu-profile-summary';
-import { compareCells, COMPARE_HEADERS, fmtMs, fmtOps, roundsLine, RUN_HEADERS, runCells } from './report-table';
+import { compareCells, COMPARE_HEADERS, CPU_PER_OP_NOTE, fmtMs, fmtOps, roundsLine, RUN_HEADERS, runCells } from './report-table';
 import type { SuiteMeta } from './suite-meta';
 
 /** The Markdown report: setup stated in full, every run, the verdicts, the plots. */
@@ -13,7 +13,7 @@ export function mdTable(headers: string[], rows: string[][]): string {
 /** The comparison table, its verdict column in bold, and the notes under it (nothing without rows). */
 export function comparisonSection(comparison: ComparisonRow[]): string[] {
   if (comparison.length === 0) return [];
-  const out = [mdTable(COMPARE_HEADERS, comparison.map((c) => compareCells(c).map((v, i) => (i === COMPARE_HEADERS.length - 1 ? `**${v}**` : v)))), ''];
+  const out = [mdTable(COMPARE_HEADERS, comparison.map((c) => compareCells(c).map((v, i) => (i === COMPARE_HEADERS.length - 1 ? `**${v}**` : v)))), '', CPU_PER_OP_NOTE, ''];
   for (const c of comparison) if (c.note) out.push(`- ${c.workload}: **${c.verdict}** — ${c.note}`);
   out.push('');
   return out;

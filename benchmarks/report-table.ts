@@ -44,8 +44,22 @@ export function runCells(r: RunRecord): string[] {
   ];
 }
 
-export const COMPARE_HEADERS = ['workload', 'class', 'zoolab ops/s', 'ZK ops/s', 'ops ratio', 'target', 'zoolab p99', 'ZK p99', 'p99 ratio', 'target', 'verdict'];
-export const COMPARE_RIGHT = [false, false, true, true, true, true, true, true, true, true, false];
+export const COMPARE_HEADERS = [
+  'workload',
+  'class',
+  'zoolab ops/s',
+  'ZK ops/s',
+  'ops ratio',
+  'target',
+  'zoolab p99',
+  'ZK p99',
+  'p99 ratio',
+  'target',
+  'CPU µs/op zoolab · ZK',
+  'CPU ratio',
+  'verdict',
+];
+export const COMPARE_RIGHT = [false, false, true, true, true, true, true, true, true, true, true, true, false];
 
 export function compareCells(c: ComparisonRow): string[] {
   return [
@@ -59,8 +73,18 @@ export function compareCells(c: ComparisonRow): string[] {
     fmtMs(c.zookeeperP99Ms),
     fmtRatio(c.p99Ratio),
     `≤ ${c.p99Target}×`,
+    c.zoolabCpuUsPerOp === null && c.zookeeperCpuUsPerOp === null ? '—' : `${fmtUs(c.zoolabCpuUsPerOp)} · ${fmtUs(c.zookeeperCpuUsPerOp)}`,
+    fmtRatio(c.cpuPerOpRatio),
     c.verdict,
   ];
+}
+
+export const CPU_PER_OP_NOTE =
+  'CPU µs/op: server CPU time per operation over all its threads (all members of an ensemble), no target — ' +
+  'the work a request costs, apart from how many cores each server could spread it over.';
+
+function fmtUs(us: number | null): string {
+  return us === null ? '—' : us >= 100 ? us.toFixed(0) : us.toFixed(1);
 }
 
 /** Each round's ops/s of a record pooled from --rounds. */
@@ -81,6 +105,7 @@ export function consoleReport(runs: RunRecord[], rows: ComparisonRow[]): string 
       `zoolab / Apache ZooKeeper (targets: writes ≥ ${TARGETS.writeThroughput}× throughput, reads ≥ ${TARGETS.readThroughput}×, p99 ≤ ${TARGETS.p99}×)`,
     );
     out.push(textTable(COMPARE_HEADERS, rows.map(compareCells), COMPARE_RIGHT));
+    out.push(`  ${CPU_PER_OP_NOTE}`);
     for (const r of rows) if (r.note) out.push(`  ${r.workload}: ${r.verdict} — ${r.note}`);
     const met = rows.filter((r) => r.verdict === 'MEET').length;
     const missed = rows.filter((r) => r.verdict === 'MISS').length;

@@ -50,6 +50,27 @@ describe('the comparison', () => {
     expect(rows[1].note).toMatch(/p99 0.90× > 0.8×/);
   });
 
+  it('sets the servers\' CPU time per operation side by side, with no verdict on it', () => {
+    const rows = compareRuns(
+      [
+        run('zoolab', 'setData', 40000, 1, { serverCpuPercent: 120 }),
+        run('zookeeper', 'setData', 20000, 1, { serverCpuPercent: 160 }),
+        run('zoolab', 'create', 1000, 1, { serverCpuPercent: null }),
+        run('zookeeper', 'create', 1000, 1),
+      ],
+      ['setData', 'create'],
+    );
+    expect(rows[0].zoolabCpuUsPerOp).toBeCloseTo(30);
+    expect(rows[0].zookeeperCpuUsPerOp).toBeCloseTo(80);
+    expect(rows[0].cpuPerOpRatio).toBeCloseTo(0.375);
+    expect(rows[0].verdict).toBe('MISS');
+    expect(rows[1].zoolabCpuUsPerOp).toBeNull();
+    expect(rows[1].cpuPerOpRatio).toBeNull();
+    const text = consoleReport([], rows);
+    expect(text).toMatch(/30\.0 · 80\.0 +0\.38×/);
+    expect(text).toMatch(/— · 900 +—/);
+  });
+
   it('a write at 1.3x misses even though a read at 1.3x would meet', () => {
     const rows = compareRuns([run('zoolab', 'create', 1300, 0.5), run('zookeeper', 'create', 1000, 1)], ['create']);
     expect(rows[0].verdict).toBe('MISS');

@@ -48,7 +48,8 @@ export class ChangeRecord {
  * once the txn is in the DataTree.
  */
 export class OutstandingChanges {
-  private queue: ChangeRecord[] = [];
+  /** Slots before `head` are applied and cleared, so nothing keeps their records alive. */
+  private queue: Array<ChangeRecord | undefined> = [];
   private head = 0;
   private readonly byPath = new Map<string, ChangeRecord>();
 
@@ -79,7 +80,7 @@ export class OutstandingChanges {
 
   /** In zxid order (oldest first). */
   *[Symbol.iterator](): IterableIterator<ChangeRecord> {
-    for (let i = this.head; i < this.queue.length; i++) yield this.queue[i];
+    for (let i = this.head; i < this.queue.length; i++) yield this.queue[i]!;
   }
 
   /**
@@ -88,7 +89,7 @@ export class OutstandingChanges {
    * unless they are older than everything still outstanding (already applied).
    */
   rollback(zxid: bigint, previous: ReadonlyMap<string, ChangeRecord>): void {
-    while (this.size > 0 && this.queue[this.queue.length - 1].zxid === zxid) {
+    while (this.size > 0 && this.queue[this.queue.length - 1]!.zxid === zxid) {
       const c = this.queue.pop()!;
       this.byPath.delete(c.path);
     }
@@ -109,8 +110,11 @@ export class OutstandingChanges {
    */
   removeApplied(zxid: bigint): ChangeRecord[] {
     const stale: ChangeRecord[] = [];
-    while (this.size > 0 && this.queue[this.head].zxid <= zxid) {
-      const c = this.queue[this.head++];
+    while (this.size > 0 && this.queue[this.head]!.zxid <= zxid) {
+      const c = this.queue[this.head]!;
+      // A pipelined load never empties the queue, and an applied record left in its slot
+      // (with its data) lived on until the next compaction: long enough to be promoted.
+      this.queue[this.head++] = undefined;
       if (c.zxid < zxid) stale.push(c);
       if (this.byPath.get(c.path) === c) this.byPath.delete(c.path);
     }

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { StatPersisted } from '../../../lib/jute/records/data';
 import { OpCode } from '../../../lib/protocol';
 import { ChangeRecord, OutstandingChanges } from '../../../lib/server/processors/change-record';
@@ -56,6 +58,29 @@ describe('OutstandingChanges', () => {
     const d = r.duplicate(9n);
     d.stat!.version = 5;
     expect([r.stat!.version, d.zxid, d.path]).toEqual([4, 9n, '/a']);
+  });
+
+  test('keeps no applied record alive while newer ones are still outstanding', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const oc = new OutstandingChanges();
+    // Filled in a function of its own: no register of this async test keeps a record.
+    const applied = ((): Array<WeakRef<ChangeRecord>> => {
+      const refs: Array<WeakRef<ChangeRecord>> = [];
+      for (let i = 1n; i <= 100n; i++) {
+        const r = rec(i, `/a${i}`);
+        refs.push(new WeakRef(r));
+        oc.add(r);
+      }
+      oc.add(rec(101n, '/z'));
+      oc.removeApplied(100n);
+      return refs;
+    })();
+    // A WeakRef holds its target until the current job ends.
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    expect(applied.filter((w) => w.deref() !== undefined)).toHaveLength(0);
+    expect([...oc].map((c) => c.zxid)).toEqual([101n]);
   });
 
   test('stays correct across many adds and removals (head compaction)', () => {

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Subject } from 'rxjs';
 import { DataTree } from '../../lib/data/data-tree';
 import { encode } from '../../lib/jute/codec';
@@ -85,6 +87,30 @@ describe('the leader decides how to sync a learner (LearnerHandler.syncFollower)
     const gap = committed(z(1, 2), z(1, 3));
     expect(planSync(z(1, 2), { committedLog: window, lastProcessedZxid: z(1, 6), txnLogProposals: gap }).mode).toBe('SNAP');
     expect(planSync(z(1, 6), { committedLog: window, lastProcessedZxid: z(1, 6), txnLogProposals: null, forceSnap: true }).mode).toBe('SNAP');
+  });
+});
+
+describe('the committed log (ZKDatabase.committedLog)', () => {
+  it('keeps the last `limit` txns and lets the ones it drops be collected', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const log = new CommittedLog(10);
+    // Added in a function of its own: no register of this async test keeps an entry.
+    const dropped = ((): Array<WeakRef<object>> => {
+      const refs: Array<WeakRef<object>> = [];
+      for (let c = 1; c <= 50; c++) {
+        const txn = new CreateTxn({ path: `/n${c}`, data: Buffer.alloc(16), acl: [], ephemeral: false, parentCVersion: 0 });
+        if (c <= 40) refs.push(new WeakRef(txn));
+        log.add({ hdr: new TxnHeader({ clientId: 1n, cxid: c, zxid: z(1, c), time: 0n, type: OpCode.create }), txn });
+      }
+      return refs;
+    })();
+    expect(log.size).toBe(10);
+    expect([log.minCommittedLog, log.maxCommittedLog]).toEqual([z(1, 41), z(1, 50)]);
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    expect(dropped.filter((w) => w.deref() !== undefined)).toHaveLength(0);
+    expect([...log].map((p) => p.zxid)).toEqual(Array.from({ length: 10 }, (_, i) => z(1, 41 + i)));
   });
 });
 

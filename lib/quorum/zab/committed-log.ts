@@ -22,7 +22,8 @@ function zxidOf(k: Kept): bigint {
  * (a PROPOSAL the leader already has is kept as it is).
  */
 export class CommittedLog {
-  private readonly proposals: Kept[] = [];
+  /** Slots before `head` are cleared: a dropped txn (and its data) is not kept alive. */
+  private readonly proposals: Array<Kept | undefined> = [];
   private head = 0;
 
   constructor(readonly limit = DEFAULT_COMMIT_LOG_COUNT) {}
@@ -37,11 +38,11 @@ export class CommittedLog {
 
   /** ZKDatabase.getminCommittedLog / getmaxCommittedLog (0 when empty). */
   get minCommittedLog(): bigint {
-    return this.isEmpty() ? 0n : zxidOf(this.proposals[this.head]);
+    return this.isEmpty() ? 0n : zxidOf(this.proposals[this.head]!);
   }
 
   get maxCommittedLog(): bigint {
-    return this.isEmpty() ? 0n : zxidOf(this.proposals[this.proposals.length - 1]);
+    return this.isEmpty() ? 0n : zxidOf(this.proposals[this.proposals.length - 1]!);
   }
 
   /**
@@ -52,7 +53,7 @@ export class CommittedLog {
     const zxid = zxidOf(entry);
     if (!this.isEmpty() && zxid <= this.maxCommittedLog) return;
     this.proposals.push(entry);
-    if (this.size > this.limit) this.head++;
+    if (this.size > this.limit) this.proposals[this.head++] = undefined;
     if (this.head > 1024 && this.head * 2 > this.proposals.length) {
       this.proposals.splice(0, this.head);
       this.head = 0;
@@ -62,7 +63,7 @@ export class CommittedLog {
   /** Oldest first. */
   *[Symbol.iterator](): Iterator<QuorumPacket> {
     for (let i = this.head; i < this.proposals.length; i++) {
-      let k = this.proposals[i];
+      let k = this.proposals[i]!;
       if (!(k instanceof QuorumPacket)) {
         k = new QuorumPacket({ type: PacketType.PROPOSAL, zxid: k.hdr.zxid, data: serializeTxn(k), authinfo: null });
         this.proposals[i] = k;

@@ -20,7 +20,8 @@ const COMPACT_AT = 1024;
  * snapshot.
  */
 export class TxnLogTail implements TxnLog {
-  private entries: TxnEntry[] = [];
+  /** Slots before `head` are applied and cleared, so their txns are not kept alive. */
+  private entries: Array<TxnEntry | undefined> = [];
   private head = 0;
 
   constructor(
@@ -92,12 +93,13 @@ export class TxnLogTail implements TxnLog {
   }
 
   private live(): TxnEntry[] {
-    return this.head === 0 ? this.entries : this.entries.slice(this.head);
+    // Every slot from head on holds an entry.
+    return (this.head === 0 ? this.entries : this.entries.slice(this.head)) as TxnEntry[];
   }
 
   private trim(): void {
     const applied = this.appliedZxid();
-    while (this.head < this.entries.length && this.entries[this.head].hdr.zxid <= applied) this.head++;
+    while (this.head < this.entries.length && this.entries[this.head]!.hdr.zxid <= applied) this.entries[this.head++] = undefined;
     if (this.head === this.entries.length) {
       this.entries = [];
       this.head = 0;

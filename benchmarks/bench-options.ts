@@ -1,3 +1,5 @@
+import { ELECTION_NAMES } from '../plugins/election-choice';
+import { PEER_TRANSPORT_NAMES } from '../plugins/peer-transport-choice';
 import { KEY_DISTRIBUTIONS, type KeyDistribution } from './key-chooser';
 import { DEFAULT_SERVER_SETTINGS, type ServerSettings } from './targets/target';
 import { WORKLOAD_NAMES, workloadDef, type WorkloadName } from './workloads';
@@ -209,14 +211,8 @@ export function benchOptionsFrom(flags: RawBenchFlags, zoolabBin: string): Bench
     if (flags.storage !== 'file' && flags.storage !== 'memory') throw new BenchOptionError(`--storage: ${JSON.stringify(flags.storage)} is not file or memory`);
     o.server.storage = flags.storage;
   }
-  if (flags.transport !== undefined) {
-    if (flags.transport !== 'tcp' && flags.transport !== 'udp') throw new BenchOptionError(`--transport: ${JSON.stringify(flags.transport)} is not tcp or udp`);
-    o.server.peerTransport = flags.transport;
-  }
-  if (flags.election !== undefined) {
-    if (flags.election !== 'fle' && flags.election !== 'raft-style') throw new BenchOptionError(`--election: ${JSON.stringify(flags.election)} is not fle or raft-style`);
-    o.server.election = flags.election;
-  }
+  if (flags.transport !== undefined) o.server.peerTransport = oneOf('--transport', flags.transport, PEER_TRANSPORT_NAMES);
+  if (flags.election !== undefined) o.server.election = oneOf('--election', flags.election, ELECTION_NAMES);
   for (const kv of flags.set ?? []) {
     const eq = kv.indexOf('=');
     if (eq <= 0) throw new BenchOptionError(`--set: expected key=value, not ${JSON.stringify(kv)}`);
@@ -252,4 +248,10 @@ function checkEnsembleOptions(o: BenchOptions, flags: RawBenchFlags): void {
   if (flags.workloads === undefined) o.workloads = [...ENSEMBLE_WORKLOADS];
   const other = o.workloads.filter((w) => workloadDef(w).driver !== 'pipelined');
   if (other.length > 0) throw new BenchOptionError(`${e}: ${other.join(', ')} cannot be spread over an ensemble's members; pick pipelined workloads (default ${ENSEMBLE_WORKLOADS.join(',')})`);
+}
+
+/** A flag whose value must be one of a plugin's names. */
+function oneOf<T extends string>(flag: string, value: string, names: readonly T[]): T {
+  if (!(names as readonly string[]).includes(value)) throw new BenchOptionError(`${flag}: ${JSON.stringify(value)} is not ${names.join(' or ')}`);
+  return value as T;
 }

@@ -7,7 +7,8 @@ import { transportUdpModule } from './transport-udp';
 
 /** The zoo.cfg key (zoolab's own; ZooKeeper has only TCP) that picks the election transport. */
 export const PEER_TRANSPORT_KEY = 'zoolab.peerTransport';
-export type PeerTransportName = 'tcp' | 'udp';
+export const PEER_TRANSPORT_NAMES = ['tcp', 'udp'] as const;
+export type PeerTransportName = (typeof PEER_TRANSPORT_NAMES)[number];
 
 /** tcp (QuorumCnxManager, talks to Java servers) unless zoo.cfg says zoolab.peerTransport=udp. */
 export function peerTransportName(config: ServerConfig): PeerTransportName {

@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { ELECTION_KEY } from '../../plugins/election-choice';
+import { PEER_TRANSPORT_KEY } from '../../plugins/peer-transport-choice';
 import type { MemberLauncher } from './ensemble-target';
 import type { ServerSettings } from './target';
 import { javaClasspath, javaExecutable, javaVersionLine, zookeeperMissing } from './zookeeper-target';
@@ -14,7 +16,7 @@ export function zoolabLauncher(bin: string): MemberLauncher {
     kind: 'zoolab',
     missing: () => (existsSync(bin) ? null : `the zoolab binary ${bin} does not exist (run npm run build)`),
     // The plugins under test: tcp + fle are the defaults (QuorumCnxManager's wire and FastLeaderElection, as ZooKeeper).
-    extraConfig: (s: ServerSettings) => ({ 'zoolab.peerTransport': s.peerTransport, 'zoolab.election': s.election }),
+    extraConfig: (s: ServerSettings) => ({ [PEER_TRANSPORT_KEY]: s.peerTransport, [ELECTION_KEY]: s.election }),
     command: (cfgPath: string, s: ServerSettings) => ({
       file: process.execPath,
       args: [`--max-old-space-size=${s.heapMb}`, bin, 'server', cfgPath, '--log-level', 'warn'],

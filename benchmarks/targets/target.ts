@@ -1,3 +1,5 @@
+import type { ElectionName } from '../../plugins/election-choice';
+import type { PeerTransportName } from '../../plugins/peer-transport-choice';
 /**
  * A server the suite measures: one it started (zoolab or Apache ZooKeeper, with the same
  * settings) or one at an address it was given.
@@ -34,9 +36,9 @@ export interface ServerSettings {
   /** zoolab's txn-log plugin: files in a temp dataDir (as ZooKeeper), or in memory. */
   storage: 'file' | 'memory';
   /** zoolab ensemble members' election transport (zoo.cfg zoolab.peerTransport); ZooKeeper's is TCP. */
-  peerTransport: 'tcp' | 'udp';
+  peerTransport: PeerTransportName;
   /** zoolab ensemble members' election strategy (zoolab.election); ZooKeeper runs FastLeaderElection. */
-  election: 'fle' | 'raft-style';
+  election: ElectionName;
   /** More zoo.cfg keys, given to both servers. */
   extra: Record<string, string>;
   startTimeoutMs: number;

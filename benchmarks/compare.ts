@@ -1,5 +1,6 @@
 import type { LatencySummary } from './latency-histogram';
 import type { GeneratorCost } from './load-runner';
+import type { ServerWork } from './server-work';
 import type { WorkloadClass, WorkloadName } from './workloads';
 
 /**
@@ -32,6 +33,8 @@ export interface RunRecord {
   /** The server's CPU over the window, % of one core (started targets only). */
   serverCpuPercent: number | null;
   serverRssMb: number | null;
+  /** Snapshots and txn-log syncs in the window, from mntr (started targets; see server-work.ts). */
+  serverWork?: ServerWork | null;
   notificationLatency?: LatencySummary;
   /** With --rounds: each round's ops/s (the record pools them; see merge-rounds.ts). */
   roundOpsPerSec?: number[];

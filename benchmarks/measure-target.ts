@@ -8,6 +8,7 @@ import { runLoad, type LoadOutcome, type LoadPlan } from './load-runner';
 import { mergeRounds } from './merge-rounds';
 import type { ProgressFactory } from './progress';
 import { fmtMs, fmtOps } from './report-table';
+import { readServerWork, workBetween, type ServerWork } from './server-work';
 import { processCpuMs, processRssMb } from './targets/process-util';
 import type { Target } from './targets/target';
 import { workloadDef, type Fixture, type WorkloadDef, type WorkloadName } from './workloads';
@@ -62,10 +63,18 @@ export async function measureWorkload(o: BenchOptions, target: Target, name: Wor
   let t1 = 0;
   let outcome: LoadOutcome | null = null;
   let failure: string | null = null;
+  // mntr only on servers the suite started (whitelisted there); read at both edges.
+  const mntrAt = target.kind === 'external' ? null : (target.servers ?? [{ host: target.host, port: target.port }]);
+  let work0: Promise<ServerWork | null> | null = null;
+  let work1: Promise<ServerWork | null> | null = null;
   try {
     outcome = await runLoad(plan, {
       progress: (phase, done, ms) => bar.update(phase, done, ms),
       window: (edge) => {
+        if (mntrAt !== null) {
+          if (edge === 'start') work0 = readServerWork(mntrAt);
+          else work1 = readServerWork(mntrAt);
+        }
         if (target.pid === null) return;
         const cpu = target.cpuMs ? target.cpuMs() : processCpuMs(target.pid);
         if (edge === 'start') {
@@ -82,7 +91,8 @@ export async function measureWorkload(o: BenchOptions, target: Target, name: Wor
     failure = (e as Error).message;
   }
   const serverCpuPercent = cpu0 !== null && cpu1 !== null && t1 > t0 ? (100 * (cpu1 - cpu0)) / (t1 - t0) : null;
-  const record = toRecord(target, w, o, outcome, failure, serverCpuPercent);
+  const serverWork = work0 !== null && work1 !== null ? workBetween(await work0, await work1) : null;
+  const record = toRecord(target, w, o, outcome, failure, serverCpuPercent, serverWork);
   bar.stop(
     record.failure
       ? `FAILED: ${record.failure}`
@@ -91,7 +101,15 @@ export async function measureWorkload(o: BenchOptions, target: Target, name: Wor
   return record;
 }
 
-function toRecord(target: Target, w: WorkloadDef, o: BenchOptions, out: LoadOutcome | null, failure: string | null, serverCpuPercent: number | null): RunRecord {
+function toRecord(
+  target: Target,
+  w: WorkloadDef,
+  o: BenchOptions,
+  out: LoadOutcome | null,
+  failure: string | null,
+  serverCpuPercent: number | null,
+  serverWork: ServerWork | null = null,
+): RunRecord {
   const h = out?.histogram ?? newHistogram();
   const errors = out?.errors ?? {};
   return {
@@ -113,6 +131,7 @@ function toRecord(target: Target, w: WorkloadDef, o: BenchOptions, out: LoadOutc
     generator: out?.generator ?? { cpuPercent: 0, maxElu: 0, workers: 0 },
     serverCpuPercent,
     serverRssMb: target.pid !== null ? processRssMb(target.pid) : null,
+    serverWork,
     notificationLatency: out?.notificationHistogram ? summarize(out.notificationHistogram) : undefined,
     failure: failure ?? (out && out.ops === 0 ? 'no operation completed in the window' : null),
   };

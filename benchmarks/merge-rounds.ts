@@ -1,12 +1,13 @@
 import type { RunRecord } from './compare';
+import { sumRounds } from './server-work';
 import { decodeHistogram, encodeHistogram, mergeHistograms, percentileSpectrum, summarize } from './latency-histogram';
 
 /**
  * One record for a workload on a target measured in several rounds (--rounds): the
  * operations, errors and windows add up, the latency histograms merge, so throughput is
  * the total over the total window and the percentiles are the pooled ones — a round that
- * caught a snapshot or a GC counts for its share instead of deciding the row. What is
- * not pooled (CPU, the generator's cost, notification latency) comes from the median
+ * caught a snapshot or a GC counts for its share instead of deciding the row (the
+ * snapshots and log syncs add up too). What is not pooled (CPU, the generator's cost, notification latency) comes from the median
  * round by throughput. Any failed round makes the record a failure.
  */
 export function mergeRounds(parts: RunRecord[]): RunRecord {
@@ -34,6 +35,7 @@ export function mergeRounds(parts: RunRecord[]): RunRecord {
     latency: summarize(h),
     spectrum: percentileSpectrum(h),
     histogram: encodeHistogram(h),
+    serverWork: sumRounds(parts.map((p) => p.serverWork)),
     roundOpsPerSec: parts.map((p) => p.opsPerSec),
   };
 }

@@ -1,4 +1,5 @@
 import { fmtRatio, TARGETS, type ComparisonRow, type RunRecord } from './compare';
+import { fmtOpsPerSync, fmtSnapshots } from './server-work';
 
 /** The console report: every run, then the comparison with a verdict on every row. */
 
@@ -23,11 +24,11 @@ export function fmtPct(n: number | null): string {
   return n === null ? '—' : `${Math.round(n)}%`;
 }
 
-export const RUN_HEADERS = ['workload', 'target', 'ops/s', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'errors', 'server CPU', 'gen CPU', 'gen ELU'];
-export const RUN_RIGHT = [false, false, true, true, true, true, true, true, true, true, true, true];
+export const RUN_HEADERS = ['workload', 'target', 'ops/s', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'errors', 'server CPU', 'snapshots', 'ops/sync', 'gen CPU', 'gen ELU'];
+export const RUN_RIGHT = [false, false, true, true, true, true, true, true, true, true, true, true, true, true];
 
 export function runCells(r: RunRecord): string[] {
-  if (r.failure) return [r.workload, r.target, 'FAILED', '', '', '', '', '', String(r.errorCount), '', '', ''];
+  if (r.failure) return [r.workload, r.target, 'FAILED', '', '', '', '', '', String(r.errorCount), '', '', '', '', ''];
   return [
     r.workload,
     r.target,
@@ -39,6 +40,8 @@ export function runCells(r: RunRecord): string[] {
     fmtMs(r.latency.maxMs),
     String(r.errorCount),
     fmtPct(r.serverCpuPercent),
+    fmtSnapshots(r.serverWork),
+    fmtOpsPerSync(r.writes, r.serverWork),
     fmtPct(r.generator.cpuPercent),
     r.generator.maxElu.toFixed(2),
   ];
@@ -79,6 +82,10 @@ export function compareCells(c: ComparisonRow): string[] {
   ];
 }
 
+export const SERVER_WORK_NOTE =
+  'snapshots: those the server finished in the window · their time; ops/sync: write requests per txn-log sync on each server (the mean group commit) — ' +
+  'both from mntr, all members of an ensemble added up.';
+
 export const CPU_PER_OP_NOTE =
   'CPU µs/op: server CPU time per operation over all its threads (all members of an ensemble), no target — ' +
   'the work a request costs, apart from how many cores each server could spread it over.';
@@ -95,6 +102,7 @@ export function roundsLine(r: RunRecord): string {
 export function consoleReport(runs: RunRecord[], rows: ComparisonRow[]): string {
   const out: string[] = [];
   out.push('Runs (latency in ms; server CPU and generator CPU in % of one core; ELU = generator event-loop utilization, 1.00 = saturated)');
+  out.push(`  ${SERVER_WORK_NOTE}`);
   out.push(textTable(RUN_HEADERS, runs.map(runCells), RUN_RIGHT));
   const failed = runs.filter((r) => r.failure);
   for (const r of failed) out.push(`  ${r.workload} on ${r.target} FAILED: ${r.failure}`);

@@ -65,6 +65,10 @@ describe('zoolab bench', () => {
       expect(run.latency.p50Ms).toBeLessThanOrEqual(run.latency.p99Ms);
     }
     expect(result.runs.find((x) => x.workload === 'watch-fanout')?.notificationLatency?.count).toBe(800);
+    // The server's own work in each window, from its mntr: every write run group-committed.
+    for (const run of result.runs) expect({ workload: run.workload, work: run.serverWork }).toEqual({ workload: run.workload, work: expect.any(Object) });
+    for (const w of ['create', 'multi-10']) expect(result.runs.find((x) => x.workload === w)!.serverWork!.commits).toBeGreaterThan(0);
+    expect(r.stdout).toContain('ops/sync');
     const report = readFileSync(join(out, 'report.md'), 'utf8');
     expect(report).toContain('| getData | zoolab |');
     expect(report).toContain('## Ensemble rows');

@@ -7,8 +7,9 @@ import { decodeHistogram, encodeHistogram, mergeHistograms, percentileSpectrum, 
  * operations, errors and windows add up, the latency histograms merge, so throughput is
  * the total over the total window and the percentiles are the pooled ones — a round that
  * caught a snapshot or a GC counts for its share instead of deciding the row (the
- * snapshots and log syncs add up too). What is not pooled (CPU, the generator's cost, notification latency) comes from the median
- * round by throughput. Any failed round makes the record a failure.
+ * snapshots and log syncs add up too). What is not pooled (CPU, the generator's cost,
+ * notification latency) comes from the median round by throughput. Any failed round makes
+ * the record a failure.
  */
 export function mergeRounds(parts: RunRecord[]): RunRecord {
   if (parts.length === 0) throw new Error('mergeRounds: no rounds');

@@ -2,20 +2,17 @@ import { compareRuns, worstRow, type RunRecord } from '../../benchmarks/compare'
 import { consoleReport } from '../../benchmarks/report-table';
 import { latencyCdf, throughputChart } from '../../benchmarks/svg-plots';
 import type { WorkloadName } from '../../benchmarks/workloads';
+import { runRecord } from './support/run-record';
 
 function run(targetKind: 'zoolab' | 'zookeeper', workload: WorkloadName, opsPerSec: number, p99Ms: number, extra: Partial<RunRecord> = {}): RunRecord {
-  return {
+  return runRecord({
     target: targetKind,
     targetKind,
     workload,
     class: workload === 'getData' ? 'read' : 'write',
     description: '',
     ops: 1000,
-    reads: 0,
     writes: 0,
-    errors: {},
-    errorCount: 0,
-    windowMs: 1000,
     opsPerSec,
     latency: { count: 1000, meanMs: 1, p50Ms: 1, p90Ms: 2, p99Ms, p999Ms: p99Ms, maxMs: p99Ms },
     spectrum: [
@@ -27,10 +24,8 @@ function run(targetKind: 'zoolab' | 'zookeeper', workload: WorkloadName, opsPerS
     histogram: '',
     generator: { cpuPercent: 40, maxElu: 0.4, workers: 1 },
     serverCpuPercent: 90,
-    serverRssMb: 100,
-    failure: null,
     ...extra,
-  };
+  });
 }
 
 describe('the comparison', () => {

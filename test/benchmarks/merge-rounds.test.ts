@@ -1,32 +1,25 @@
 import type { RunRecord } from '../../benchmarks/compare';
 import { encodeHistogram, newHistogram, recordMs } from '../../benchmarks/latency-histogram';
 import { mergeRounds } from '../../benchmarks/merge-rounds';
+import { runRecord } from './support/run-record';
 
 function round(opsPerSec: number, latenciesMs: number[], cpu: number, failure: string | null = null): RunRecord {
   const h = newHistogram();
   for (const ms of latenciesMs) recordMs(h, ms);
   const ops = latenciesMs.length;
-  return {
-    target: 'zoolab',
-    targetKind: 'zoolab',
-    workload: 'setData',
-    class: 'write',
-    description: 'setData',
+  return runRecord({
     ops,
-    reads: 0,
     writes: ops,
     errors: { '-101': 1 },
     errorCount: 1,
     windowMs: (ops / opsPerSec) * 1000,
     opsPerSec,
     latency: { count: ops, meanMs: 0, p50Ms: 0, p90Ms: 0, p99Ms: 0, p999Ms: 0, maxMs: 0 },
-    spectrum: [],
     histogram: encodeHistogram(h),
     generator: { cpuPercent: cpu, maxElu: 0.1, workers: 1 },
     serverCpuPercent: cpu,
-    serverRssMb: 100,
     failure,
-  };
+  });
 }
 
 describe('mergeRounds (--rounds)', () => {

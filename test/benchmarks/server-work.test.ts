@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:net';
-import { encodeHistogram, newHistogram } from '../../benchmarks/latency-histogram';
 import type { RunRecord } from '../../benchmarks/compare';
 import { mergeRounds } from '../../benchmarks/merge-rounds';
 import { runCells, RUN_HEADERS } from '../../benchmarks/report-table';
+import { runRecord } from './support/run-record';
 import { fmtOpsPerSync, fmtSnapshots, parseMntr, readServerWork, sumMembers, sumRounds, workBetween, workCounters, type ServerWork } from '../../benchmarks/server-work';
 
 const MNTR = [
@@ -104,30 +104,8 @@ describe('server work from mntr', () => {
 });
 
 describe('server work in the runs', () => {
-  function run(work: ServerWork | null, opsPerSec = 100): RunRecord {
-    return {
-      target: 'zoolab',
-      targetKind: 'zoolab',
-      workload: 'setData',
-      class: 'write',
-      description: 'setData',
-      ops: opsPerSec,
-      reads: 0,
-      writes: opsPerSec,
-      errors: {},
-      errorCount: 0,
-      windowMs: 1000,
-      opsPerSec,
-      latency: { count: 1, meanMs: 1, p50Ms: 1, p90Ms: 1, p99Ms: 1, p999Ms: 1, maxMs: 1 },
-      spectrum: [],
-      histogram: encodeHistogram(newHistogram()),
-      generator: { cpuPercent: 10, maxElu: 0.1, workers: 1 },
-      serverCpuPercent: 50,
-      serverRssMb: 100,
-      serverWork: work,
-      failure: null,
-    };
-  }
+  const run = (work: ServerWork | null, opsPerSec = 100): RunRecord =>
+    runRecord({ ops: opsPerSec, writes: opsPerSec, opsPerSec, serverWork: work });
 
   it('shows snapshots and the mean group commit in their columns', () => {
     const cells = runCells(run({ snapshots: 1, snapshotMs: 1500, commits: 4, fsyncMs: 100, members: 1 }));

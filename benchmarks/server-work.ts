@@ -69,25 +69,25 @@ export function workBetween(before: ServerWork | null, after: ServerWork | null)
   return d;
 }
 
+/** The counters of `parts` added up, as the readings of `members` servers. */
+function addUp(parts: readonly ServerWork[], members: number): ServerWork {
+  const s: ServerWork = { snapshots: 0, snapshotMs: 0, commits: 0, fsyncMs: 0, members };
+  for (const p of parts) for (const c of COUNTERS) s[c] += p[c];
+  return s;
+}
+
 /** The servers of one target (an ensemble's members) added up; null if any is null. */
 export function sumMembers(parts: ReadonlyArray<ServerWork | null>): ServerWork | null {
   if (parts.length === 0 || parts.some((p) => p === null)) return null;
-  const s: ServerWork = { snapshots: 0, snapshotMs: 0, commits: 0, fsyncMs: 0, members: 0 };
-  for (const p of parts as ServerWork[]) {
-    for (const c of COUNTERS) s[c] += p[c];
-    s.members += p.members;
-  }
-  return s;
+  const all = parts as ServerWork[];
+  return addUp(all, all.reduce((n, p) => n + p.members, 0));
 }
 
 /** The rounds of one row (the same servers each time) added up; null if any is unknown. */
 export function sumRounds(parts: ReadonlyArray<ServerWork | null | undefined>): ServerWork | null {
   if (parts.length === 0 || parts.some((p) => p === null || p === undefined)) return null;
   const all = parts as ServerWork[];
-  if (all.some((p) => p.members !== all[0].members)) return null;
-  const s: ServerWork = { ...all[0], snapshots: 0, snapshotMs: 0, commits: 0, fsyncMs: 0 };
-  for (const p of all) for (const c of COUNTERS) s[c] += p[c];
-  return s;
+  return all.some((p) => p.members !== all[0].members) ? null : addUp(all, all[0].members);
 }
 
 /**

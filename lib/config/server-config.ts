@@ -32,6 +32,12 @@ export interface ServerConfig {
   /** 4lw.commands.whitelist: command names, or ['*']. */
   fourLetterWordWhitelist: string[];
   extendedTypesEnabled: boolean;
+  /**
+   * zookeeper.digest.enabled: keep the tree digest, log it with every txn and write it in
+   * snapshots (ZooKeeper 3.6+, default on). Off saves a CRC of each changed node twice
+   * per write, and the checks against a leader's or a log's digest go with it.
+   */
+  digestEnabled: boolean;
   /** jute.maxbuffer. */
   juteMaxBuffer: number;
   /** The server id: myid in an ensemble, 0 standalone. Top byte of session ids. */
@@ -88,6 +94,7 @@ export function defaultServerConfig(): ServerConfig {
     maxSessionTimeout: -1,
     fourLetterWordWhitelist: ['srvr'],
     extendedTypesEnabled: false,
+    digestEnabled: true,
     juteMaxBuffer: DEFAULT_MAX_BUFFER,
     serverId: 0,
     globalOutstandingLimit: 1000,

@@ -73,6 +73,7 @@ const QUORUM_PEER_KEYS: Record<string, KeyHandler> = {
 const SYSTEM_PROPERTY_KEYS: Record<string, KeyHandler> = {
   '4lw.commands.whitelist': (c, v) => void (c.fourLetterWordWhitelist = parseWhitelist(v)),
   extendedTypesEnabled: (c, v, k, x) => void (c.extendedTypesEnabled = parseBooleanValue(k, v, x.file)),
+  'digest.enabled': (c, v, k, x) => void (c.digestEnabled = parseBooleanValue(k, v, x.file)),
   globalOutstandingLimit: (c, v, k, x) => void (c.globalOutstandingLimit = parsePositiveInt(k, v, x.file)),
   snapCount: (c, v, k, x) => {
     const n = parseIntValue(k, v, x.file);

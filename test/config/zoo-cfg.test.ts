@@ -31,7 +31,7 @@ describe('zoo.cfg keys into ServerConfig', () => {
         'DigestAuthenticationProvider.superDigest=super:D/InIHSb7yEEbrWz8b9l71RjZJU=',
         'znode.container.checkIntervalMs=1000', 'znode.container.maxPerMinute=100', 'cnxTimeout=3000',
         'standaloneEnabled=true', 'reconfigEnabled=true', 'electionAlg=3', 'peerType=participant',
-        'initLimit=20', 'syncLimit=7',
+        'initLimit=20', 'syncLimit=7', 'digest.enabled=false',
       ].join('\n'),
     );
     expect(c).toMatchObject({
@@ -42,17 +42,18 @@ describe('zoo.cfg keys into ServerConfig', () => {
       autopurgeSnapRetainCount: 5, autopurgePurgeInterval: 24, superDigest: 'super:D/InIHSb7yEEbrWz8b9l71RjZJU=',
       containerCheckIntervalMs: 1000, containerMaxPerMinute: 100, cnxTimeout: 3000, standaloneEnabled: true,
       reconfigEnabled: true, electionAlg: 3, peerType: 'participant', initLimit: 20, syncLimit: 7, serverId: 0,
+      digestEnabled: false,
     });
   });
 
   it('keeps ZooKeeper defaults for keys not given, and dataLogDir defaults to dataDir', () => {
     const c = cfgOf('');
-    expect(c).toMatchObject({ tickTime: 2000, clientPort: 2181, dataLogDir: '/var/zk', maxClientCnxns: 60, minSessionTimeout: -1, fourLetterWordWhitelist: ['srvr'], forceSync: true, servers: [] });
+    expect(c).toMatchObject({ tickTime: 2000, clientPort: 2181, dataLogDir: '/var/zk', maxClientCnxns: 60, minSessionTimeout: -1, fourLetterWordWhitelist: ['srvr'], forceSync: true, digestEnabled: true, servers: [] });
   });
 
   it('accepts the system-property keys with their zookeeper. prefix too', () => {
-    const c = cfgOf('zookeeper.snapCount=42\nzookeeper.4lw.commands.whitelist=*\nzookeeper.DigestAuthenticationProvider.superDigest=super:x');
-    expect(c).toMatchObject({ snapCount: 42, fourLetterWordWhitelist: ['*'], superDigest: 'super:x' });
+    const c = cfgOf('zookeeper.snapCount=42\nzookeeper.4lw.commands.whitelist=*\nzookeeper.DigestAuthenticationProvider.superDigest=super:x\nzookeeper.digest.enabled=false');
+    expect(c).toMatchObject({ snapCount: 42, fourLetterWordWhitelist: ['*'], superDigest: 'super:x', digestEnabled: false });
   });
 
   it('raises autopurge.snapRetainCount below 3 to 3, and snapCount below 2 to 2, with warnings', () => {
@@ -121,6 +122,7 @@ describe('zoo.cfg bad values stop start-up with the key and the value named', ()
     ['standaloneEnabled=yes', 'standaloneEnabled', /standaloneEnabled: "yes" is not a boolean/],
     ['reconfigEnabled=1', 'reconfigEnabled', /reconfigEnabled: "1" is not a boolean/],
     ['extendedTypesEnabled=on', 'extendedTypesEnabled', /extendedTypesEnabled: "on" is not a boolean/],
+    ['digest.enabled=off', 'digest.enabled', /digest\.enabled: "off" is not a boolean/],
     ['autopurge.snapRetainCount=x', 'autopurge.snapRetainCount', /"x" is not a number/],
     ['autopurge.purgeInterval=1h', 'autopurge.purgeInterval', /"1h" is not a number/],
     ['jute.maxbuffer=1MB', 'jute.maxbuffer', /jute\.maxbuffer: "1MB" is not a number/],

@@ -134,7 +134,7 @@ function snapshotAndLogs(dataDir: string): { snapshots: bigint[]; logs: bigint[]
   return { snapshots: zxids('snapshot.'), logs: zxids('log.') };
 }
 
-async function startZoolab(dataDir: string): Promise<StandaloneServer> {
+async function startZoolab(dataDir: string, digestEnabled = true): Promise<StandaloneServer> {
   const s = await startDefaultStandaloneServer(
     {
       clientPort: 0,
@@ -145,6 +145,7 @@ async function startZoolab(dataDir: string): Promise<StandaloneServer> {
       snapCount: SNAP_COUNT,
       extendedTypesEnabled: true,
       fourLetterWordWhitelist: ['*'],
+      digestEnabled,
     },
     { logger: createLogger({ level: process.env.ZOOLAB_LOG_LEVEL ?? 'silent' }) },
   );
@@ -186,6 +187,22 @@ describe('cross-compatibility of data directories with Apache ZooKeeper 3.8', ()
     expectSameTrees(reference, restored, ['zoolab before', 'Java after']);
     // No digest mismatch, no txn or snapshot it could not read.
     expect(java.log()).not.toMatch(/digest|mismatch|Unable to load|Unsupported|corrupt/i);
+  });
+
+  it('Java ZooKeeper (digests on) starts on a data directory zoolab wrote with digest.enabled=false and serves the same tree', async () => {
+    const dataDir = join(work, 'written-by-zoolab-without-digests');
+    mkdirSync(dataDir);
+    const zoolab = await startZoolab(dataDir, false);
+    await populate(zoolab.host, zoolab.port, dataDir);
+    const reference = await walkTree(zoolab.host, zoolab.port, { auth: AUTH });
+    for (const c of clients.splice(0)) c.destroy();
+    await zoolab.close();
+    expect(snapshotAndLogs(dataDir).snapshots.filter((z) => z > 0n).length).toBeGreaterThan(2);
+
+    const java = await startJava(dataDir);
+    const restored = await walkTree(java.host, java.port, { auth: AUTH });
+    expectSameTrees(reference, restored, ['zoolab before', 'Java after']);
+    expect(java.log()).not.toMatch(/mismatch|Unable to load|Unsupported|corrupt/i);
   });
 
   it('zoolab starts on a data directory Java ZooKeeper wrote (snapshots + log) and serves the same tree', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -8,11 +8,13 @@ import type { DataTree } from '../../lib/data/data-tree';
 import { CheckVersionRequest, CreateRequest, ExistsRequest, SetDataRequest } from '../../lib/jute';
 import { RestoreError } from '../../lib/persistence/restore';
 import type { SavedSnapshot } from '../../lib/persistence/snapshot-store';
-import { TXN_LOG } from '../../lib/persistence/txn-log';
+import { parseSnapshot } from '../../lib/persistence/snapshot-format';
+import { TXN_LOG, type TxnEntry } from '../../lib/persistence/txn-log';
 import { Code, OpCode } from '../../lib/protocol';
 import type { StandaloneServer, StandaloneServerOptions } from '../../lib/server';
 import { startDefaultStandaloneServer, type DefaultPluginOptions } from '../../plugins/defaults';
-import { dumpTxnLog, FileSnapshotStore, FileTxnLog } from '../../plugins/storage-file';
+import { dumpTxnLog, FileSnapshotStore, FileTxnLog, nodeFileIO } from '../../plugins/storage-file';
+import { readTxnLog } from '../../plugins/storage-file/file-txn-iterator';
 import { MemorySnapshotStore, MemoryTxnLog } from '../../plugins/storage-memory';
 import { fourLetterWord } from '../support/four-letter';
 import { RawClient } from '../support/raw-client';
@@ -247,6 +249,35 @@ describe('data directories', () => {
     // The log is preallocated (64 MiB by default), the snapshots are small but there.
     expect(sum(dataLogDir)).toBeGreaterThanOrEqual(64 * 1024 * 1024);
     expect(sum(dataDir)).toBeGreaterThan(0);
+  });
+
+  it('honours digest.enabled=false: no digest in logged txns or snapshots; a server with digests on restores them', async () => {
+    const dataDir = newDir();
+    const off = await start({ dataDir, snapCount: 10, digestEnabled: false, fourLetterWordWhitelist: ['*'] });
+    const c = await client(off);
+    await createOneByOne(c, '/nodigest', 25);
+    const set = await c.request(OpCode.setData, new SetDataRequest({ path: '/nodigest3', data: Buffer.from('changed'), version: 0 }));
+    expect(set.err).toBe(Code.OK);
+    expect(off.server.zkDb.dataTree.digestEnabled).toBe(false);
+    await stop(off);
+
+    const v2 = join(dataDir, 'version-2');
+    const logged: TxnEntry[] = [];
+    for await (const e of readTxnLog(nodeFileIO, v2, 0n)) logged.push(e);
+    expect(logged.length).toBeGreaterThanOrEqual(26);
+    expect(logged.filter((e) => e.digest != null)).toEqual([]);
+    const snapshots = files(dataDir, 'snapshot.');
+    expect(snapshots.length).toBeGreaterThan(2);
+    for (const name of snapshots) expect(parseSnapshot(readFileSync(join(v2, name))).hasDigestTrailer).toBe(false);
+
+    // Java reads such a directory with digests on or off; so does zoolab.
+    const on = await start({ dataDir, fourLetterWordWhitelist: ['*'] });
+    expect(on.server.zkDb.lastRestore!.txnsLoaded).toBeGreaterThan(0);
+    const c2 = await client(on);
+    expect(await exists(c2, '/nodigest24')).toBe(true);
+    const set2 = await c2.request(OpCode.setData, new SetDataRequest({ path: '/nodigest3', data: Buffer.from('again'), version: 1 }));
+    expect(set2.err).toBe(Code.OK);
+    expect(await fourLetterWord(on.host, on.port, 'mntr')).toMatch(/zk_digest_mismatches_count\t0\n/);
   });
 
   it('honours forceSync=no: neither the log nor snapshots are fsynced', async () => {

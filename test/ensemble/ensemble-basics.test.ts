@@ -26,3 +26,32 @@ describe('an in-process ensemble on the memory network', () => {
     }
   });
 });
+
+describe('digest.enabled=false on every server', () => {
+  it('replicates writes with no digest in any proposal or log, and a follower that was away catches up', async () => {
+    sim = await startSim({ nodes: 3, seed: 3, config: { digestEnabled: false } });
+    const leader = await sim.serving();
+    const followerId = [1, 2, 3].find((id) => id !== leader.myId)!;
+    const zk = await sim.client([leader.myId]);
+    for (let i = 0; i < 10; i++) await sim.await(zk.create(`/n${i}`, `v${i}`));
+    await sim.ensemble.stopNode(followerId);
+    for (let i = 0; i < 10; i++) await sim.await(zk.setData(`/n${i}`, `w${i}`, -1));
+    await sim.ensemble.startNode(followerId);
+    await sim.until(() => sim!.ensemble.nodes.get(followerId)!.peer.peerState === ServerState.FOLLOWING, 20_000, 'follower back');
+    const back = await sim.client([followerId]);
+    await sim.await(back.sync('/n9'));
+    expect((await sim.await(back.getData('/n9'))).data?.toString()).toBe('w9');
+
+    for (const node of sim.ensemble.nodes.values()) {
+      const db = node.peer.zkDb;
+      expect(db.dataTree.digestEnabled).toBe(false);
+      expect(db.dataTree.digests.mismatches).toBe(0);
+      let logged = 0;
+      for await (const e of node.peer.txnLogTail.read(0n)) {
+        logged++;
+        expect(e.digest ?? null).toBeNull();
+      }
+      expect(logged).toBeGreaterThanOrEqual(20);
+    }
+  });
+});

@@ -103,6 +103,7 @@ export function deserializeTxn(buf: Buffer, maxBuffer?: number): TxnEntry {
   const ia = new BinaryInputArchive(buf, maxBuffer);
   const hdr = TxnHeader.deserialize(ia);
   const start = ia.offset;
+  if (hdr.type === OpCode.closeSession) return closeSessionEntry(buf, hdr, start, maxBuffer);
   const cls = txnRecordClass(hdr.type);
   let txn: JuteRecord | null = null;
   try {
@@ -115,9 +116,13 @@ export function deserializeTxn(buf: Buffer, maxBuffer?: number): TxnEntry {
       txn = new CreateTxn({ path: v0.path, data: v0.data, acl: v0.acl, ephemeral: v0.ephemeral, parentCVersion: -1 });
       return { hdr, txn, digest: null };
     }
-    if (hdr.type === OpCode.closeSession) return { hdr, txn: null, digest: null };
     throw e;
   }
+  return withDigest(buf, ia, hdr, txn);
+}
+
+/** The optional TxnDigest after the txn; a truncated one is read as none, as Java does. */
+function withDigest(buf: Buffer, ia: BinaryInputArchive, hdr: TxnHeader, txn: JuteRecord | null): TxnEntry {
   let digest: TxnDigest | null = null;
   if (ia.remaining > 0) {
     try {
@@ -129,4 +134,24 @@ export function deserializeTxn(buf: Buffer, maxBuffer?: number): TxnEntry {
   }
   // Read to the end in the current format: these bytes are the entry (see TxnEntry.bytes).
   return ia.remaining === 0 ? { hdr, txn, digest, bytes: buf } : { hdr, txn, digest };
+}
+
+/**
+ * A closeSession is logged with a CloseSessionTxn (its ephemerals), or without one when
+ * zookeeper.closeSessionTxn.enabled=false (and before 3.6); only the entry's length tells
+ * them apart. Java reads by its own current setting, and fails on an entry written with
+ * the other one when a digest follows (it reads the digest as a list of paths). The
+ * CloseSessionTxn is taken here only when it, and a digest after it, fill the entry.
+ */
+function closeSessionEntry(buf: Buffer, hdr: TxnHeader, start: number, maxBuffer?: number): TxnEntry {
+  try {
+    const ia = new BinaryInputArchive(buf, maxBuffer, start);
+    const txn = CloseSessionTxn.deserialize(ia);
+    if (ia.remaining === 0) return { hdr, txn, digest: null, bytes: buf };
+    const digest = TxnDigest.deserialize(ia);
+    if (ia.remaining === 0) return { hdr, txn, digest, bytes: buf };
+  } catch (e) {
+    if (!(e instanceof JuteError)) throw e;
+  }
+  return withDigest(buf, new BinaryInputArchive(buf, maxBuffer, start), hdr, null);
 }

@@ -51,6 +51,20 @@ describe('txn serde', () => {
     expect(deserializeTxn(bytes).txn).toBeNull();
   });
 
+  it('reads a closeSession with or without its CloseSessionTxn, with or without a digest (closeSessionTxn.enabled either way)', () => {
+    const digest = new TxnDigest({ version: 2, treeDigest: -5_000_000_000n });
+    const close = (paths: string[] | null, d: TxnDigest | null) =>
+      deserializeTxn(serializeTxn({ hdr: hdr(6n, OpCode.closeSession), txn: paths === null ? null : new CloseSessionTxn({ paths2Delete: paths }), digest: d }));
+    for (const d of [null, digest]) {
+      for (const paths of [null, [], ['/e'], ['/abcd'], ['/a', '/b/c']]) {
+        const back = close(paths, d);
+        expect(back.txn === null ? null : (back.txn as CloseSessionTxn).paths2Delete).toEqual(paths);
+        expect(back.digest?.treeDigest ?? null).toBe(d?.treeDigest ?? null);
+        expect(back.bytes).toBeDefined();
+      }
+    }
+  });
+
   it('refuses a txn type it does not know', () => {
     expect(() => deserializeTxn(serializeTxn({ hdr: hdr(6n, 99), txn: null }))).toThrow(UnsupportedTxnError);
   });

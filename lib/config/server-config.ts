@@ -38,6 +38,12 @@ export interface ServerConfig {
    * per write, and the checks against a leader's or a log's digest go with it.
    */
   digestEnabled: boolean;
+  /** zookeeper.skipACL=yes: no ACL is checked (Java honours exactly "yes"). */
+  skipACL: boolean;
+  /** zookeeper.enforceQuota: writes past a hard quota fail with QuotaExceeded (default off). */
+  enforceQuota: boolean;
+  /** zookeeper.closeSessionTxn.enabled (default on): a closeSession txn lists the session's ephemerals. */
+  closeSessionTxnEnabled: boolean;
   /** jute.maxbuffer. */
   juteMaxBuffer: number;
   /** The server id: myid in an ensemble, 0 standalone. Top byte of session ids. */
@@ -95,6 +101,9 @@ export function defaultServerConfig(): ServerConfig {
     fourLetterWordWhitelist: ['srvr'],
     extendedTypesEnabled: false,
     digestEnabled: true,
+    skipACL: false,
+    enforceQuota: false,
+    closeSessionTxnEnabled: true,
     juteMaxBuffer: DEFAULT_MAX_BUFFER,
     serverId: 0,
     globalOutstandingLimit: 1000,

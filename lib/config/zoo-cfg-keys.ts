@@ -74,6 +74,9 @@ const SYSTEM_PROPERTY_KEYS: Record<string, KeyHandler> = {
   '4lw.commands.whitelist': (c, v) => void (c.fourLetterWordWhitelist = parseWhitelist(v)),
   extendedTypesEnabled: (c, v, k, x) => void (c.extendedTypesEnabled = parseBooleanValue(k, v, x.file)),
   'digest.enabled': (c, v, k, x) => void (c.digestEnabled = parseBooleanValue(k, v, x.file)),
+  skipACL: (c, v, k, x) => void (c.skipACL = parseSkipACL(k, v, x.file)),
+  enforceQuota: (c, v, k, x) => void (c.enforceQuota = parseBooleanValue(k, v, x.file)),
+  'closeSessionTxn.enabled': (c, v, k, x) => void (c.closeSessionTxnEnabled = parseBooleanValue(k, v, x.file)),
   globalOutstandingLimit: (c, v, k, x) => void (c.globalOutstandingLimit = parsePositiveInt(k, v, x.file)),
   snapCount: (c, v, k, x) => {
     const n = parseIntValue(k, v, x.file);
@@ -168,6 +171,17 @@ function sessionTimeout(key: string, value: string, file?: string): number {
 }
 
 /** ZooKeeper syncs unless zookeeper.forceSync is "no"; zoolab also takes true/false. */
+/**
+ * ZooKeeperServer skips ACLs only when zookeeper.skipACL is exactly "yes"; any other value
+ * leaves them on. Anything but "yes" or "no" is refused here rather than read as "no",
+ * since whoever wrote "true" meant to switch the checks off.
+ */
+function parseSkipACL(key: string, value: string, file?: string): boolean {
+  if (value === 'yes') return true;
+  if (value === 'no') return false;
+  throw ConfigError.badValue(key, value, "is not 'yes' or 'no' (ZooKeeper skips ACLs only for exactly 'yes')", file);
+}
+
 function parseForceSync(key: string, value: string, file?: string): boolean {
   const v = value.toLowerCase();
   if (v === 'yes' || v === 'true') return true;

@@ -122,7 +122,7 @@ export class QuorumPeer {
     if (!me) throw new Error(`server ${this.myId} is not in the ensemble's configuration`);
     this.learnerType = me.type === 'observer' || c.peerType === 'observer' ? LearnerType.OBSERVER : LearnerType.PARTICIPANT;
     this.txnLogTail = new TxnLogTail(opts.txnLog, () => this.zkDb.lastProcessedZxid);
-    this.zkDb = new ZKDatabase(this.txnLogTail, { extendedTypesEnabled: c.extendedTypesEnabled, digestEnabled: c.digestEnabled, logger: opts.logger }, opts.logger, {
+    this.zkDb = new ZKDatabase(this.txnLogTail, { extendedTypesEnabled: c.extendedTypesEnabled, digestEnabled: c.digestEnabled, enforceQuota: c.enforceQuota, logger: opts.logger }, opts.logger, {
       snapshots: opts.snapshots ?? null,
       now: () => this.clock.now(),
     });

@@ -48,7 +48,7 @@ export interface ZooKeeperServerOptions {
 export function databaseOf(opts: ZooKeeperServerOptions): ZKDatabase {
   return (
     opts.zkDb ??
-    new ZKDatabase(opts.txnLog, { extendedTypesEnabled: opts.config.extendedTypesEnabled, digestEnabled: opts.config.digestEnabled, logger: opts.logger }, opts.logger, {
+    new ZKDatabase(opts.txnLog, { extendedTypesEnabled: opts.config.extendedTypesEnabled, digestEnabled: opts.config.digestEnabled, enforceQuota: opts.config.enforceQuota, logger: opts.logger }, opts.logger, {
       now: () => opts.clock.now(),
       ...opts.persistence,
     })

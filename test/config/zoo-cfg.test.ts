@@ -31,7 +31,8 @@ describe('zoo.cfg keys into ServerConfig', () => {
         'DigestAuthenticationProvider.superDigest=super:D/InIHSb7yEEbrWz8b9l71RjZJU=',
         'znode.container.checkIntervalMs=1000', 'znode.container.maxPerMinute=100', 'cnxTimeout=3000',
         'standaloneEnabled=true', 'reconfigEnabled=true', 'electionAlg=3', 'peerType=participant',
-        'initLimit=20', 'syncLimit=7', 'digest.enabled=false',
+        'initLimit=20', 'syncLimit=7', 'digest.enabled=false', 'skipACL=yes', 'enforceQuota=true',
+        'closeSessionTxn.enabled=false',
       ].join('\n'),
     );
     expect(c).toMatchObject({
@@ -42,13 +43,13 @@ describe('zoo.cfg keys into ServerConfig', () => {
       autopurgeSnapRetainCount: 5, autopurgePurgeInterval: 24, superDigest: 'super:D/InIHSb7yEEbrWz8b9l71RjZJU=',
       containerCheckIntervalMs: 1000, containerMaxPerMinute: 100, cnxTimeout: 3000, standaloneEnabled: true,
       reconfigEnabled: true, electionAlg: 3, peerType: 'participant', initLimit: 20, syncLimit: 7, serverId: 0,
-      digestEnabled: false,
+      digestEnabled: false, skipACL: true, enforceQuota: true, closeSessionTxnEnabled: false,
     });
   });
 
   it('keeps ZooKeeper defaults for keys not given, and dataLogDir defaults to dataDir', () => {
     const c = cfgOf('');
-    expect(c).toMatchObject({ tickTime: 2000, clientPort: 2181, dataLogDir: '/var/zk', maxClientCnxns: 60, minSessionTimeout: -1, fourLetterWordWhitelist: ['srvr'], forceSync: true, digestEnabled: true, servers: [] });
+    expect(c).toMatchObject({ tickTime: 2000, clientPort: 2181, dataLogDir: '/var/zk', maxClientCnxns: 60, minSessionTimeout: -1, fourLetterWordWhitelist: ['srvr'], forceSync: true, digestEnabled: true, skipACL: false, enforceQuota: false, closeSessionTxnEnabled: true, servers: [] });
   });
 
   it('accepts the system-property keys with their zookeeper. prefix too', () => {
@@ -123,6 +124,9 @@ describe('zoo.cfg bad values stop start-up with the key and the value named', ()
     ['reconfigEnabled=1', 'reconfigEnabled', /reconfigEnabled: "1" is not a boolean/],
     ['extendedTypesEnabled=on', 'extendedTypesEnabled', /extendedTypesEnabled: "on" is not a boolean/],
     ['digest.enabled=off', 'digest.enabled', /digest\.enabled: "off" is not a boolean/],
+    ['zookeeper.skipACL=YES', 'zookeeper.skipACL', /skipACL: "YES" is not 'yes' or 'no'/],
+    ['enforceQuota=1', 'enforceQuota', /enforceQuota: "1" is not a boolean/],
+    ['closeSessionTxn.enabled=no', 'closeSessionTxn.enabled', /closeSessionTxn\.enabled: "no" is not a boolean/],
     ['autopurge.snapRetainCount=x', 'autopurge.snapRetainCount', /"x" is not a number/],
     ['autopurge.purgeInterval=1h', 'autopurge.purgeInterval', /"1h" is not a number/],
     ['jute.maxbuffer=1MB', 'jute.maxbuffer', /jute\.maxbuffer: "1MB" is not a number/],

@@ -1,3 +1,4 @@
+import { Code, Perms } from '../../lib/protocol';
 import { ServerState } from '../../lib/quorum/vote';
 import { startSim, type Sim } from './helpers';
 
@@ -53,5 +54,31 @@ describe('digest.enabled=false on every server', () => {
       }
       expect(logged).toBeGreaterThanOrEqual(20);
     }
+  });
+});
+
+describe('skipACL=yes and enforceQuota=true on every server', () => {
+  it('a follower serves an ACL-guarded znode to anyone, and the leader refuses a create past a hard quota', async () => {
+    sim = await startSim({ nodes: 3, seed: 4, config: { skipACL: true, enforceQuota: true } });
+    const leader = await sim.serving();
+    const followerId = [1, 2, 3].find((id) => id !== leader.myId)!;
+    const owner = await sim.client([followerId]);
+    // Only a digest identity nobody here has may read or write it.
+    await sim.await(owner.create('/guarded', 'private', { acl: [{ perms: Perms.ALL, id: { scheme: 'digest', id: 'someone:bm8gc3VjaA==' } }] }));
+    const stranger = await sim.client([followerId]);
+    await sim.await(stranger.sync('/guarded'));
+    expect((await sim.await(stranger.getData('/guarded'))).data?.toString()).toBe('private');
+    await sim.await(stranger.setData('/guarded', 'anyone', -1));
+
+    for (const [path, data] of [
+      ['/app', ''],
+      ['/zookeeper/quota/app', ''],
+      ['/zookeeper/quota/app/zookeeper_limits', 'count=-1,bytes=-1=;countHardLimit=2'],
+      ['/zookeeper/quota/app/zookeeper_stats', 'count=0,bytes=0'],
+      ['/app/a', 'one'],
+    ]) {
+      await sim.await(owner.create(path, data));
+    }
+    await expect(sim.await(owner.create('/app/b', 'two'))).rejects.toMatchObject({ code: Code.QUOTAEXCEEDED });
   });
 });

@@ -170,7 +170,6 @@ function sessionTimeout(key: string, value: string, file?: string): number {
   return n;
 }
 
-/** ZooKeeper syncs unless zookeeper.forceSync is "no"; zoolab also takes true/false. */
 /**
  * ZooKeeperServer skips ACLs only when zookeeper.skipACL is exactly "yes"; any other value
  * leaves them on. Anything but "yes" or "no" is refused here rather than read as "no",
@@ -182,6 +181,7 @@ function parseSkipACL(key: string, value: string, file?: string): boolean {
   throw ConfigError.badValue(key, value, "is not 'yes' or 'no' (ZooKeeper skips ACLs only for exactly 'yes')", file);
 }
 
+/** ZooKeeper syncs unless zookeeper.forceSync is "no"; zoolab also takes true/false. */
 function parseForceSync(key: string, value: string, file?: string): boolean {
   const v = value.toLowerCase();
   if (v === 'yes' || v === 'true') return true;

@@ -8,7 +8,7 @@ import type { DataPurger } from '../persistence/snapshot-purge';
 import type { SnapshotStore } from '../persistence/snapshot-store';
 import type { TxnLog } from '../persistence/txn-log';
 import type { FourLetterWordHandler } from '../server/four-letter-word-hook';
-import { ZKDatabase } from '../server/zk-database';
+import { treeOptionsOf, ZKDatabase } from '../server/zk-database';
 import type { ZooKeeperServer, ZooKeeperServerOptions } from '../server/zookeeper-server';
 import type { ClientTransport } from '../transport/client-transport';
 import type { ElectionChannel, PeerAddress, PeerTransport } from '../transport/peer-transport';
@@ -122,7 +122,7 @@ export class QuorumPeer {
     if (!me) throw new Error(`server ${this.myId} is not in the ensemble's configuration`);
     this.learnerType = me.type === 'observer' || c.peerType === 'observer' ? LearnerType.OBSERVER : LearnerType.PARTICIPANT;
     this.txnLogTail = new TxnLogTail(opts.txnLog, () => this.zkDb.lastProcessedZxid);
-    this.zkDb = new ZKDatabase(this.txnLogTail, { extendedTypesEnabled: c.extendedTypesEnabled, digestEnabled: c.digestEnabled, enforceQuota: c.enforceQuota, logger: opts.logger }, opts.logger, {
+    this.zkDb = new ZKDatabase(this.txnLogTail, treeOptionsOf(c, opts.logger), opts.logger, {
       snapshots: opts.snapshots ?? null,
       now: () => this.clock.now(),
     });

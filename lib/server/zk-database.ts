@@ -31,6 +31,14 @@ export class DatabaseRestoreError extends Error {
  * the TxnLog and SnapshotStore behind them. Restore loads the newest snapshot that reads
  * back and replays the log after it (lib/persistence/restore.ts).
  */
+/** The zoo.cfg switches the tree itself reads (ZooKeeperServer's system properties in Java). */
+export function treeOptionsOf(
+  c: { extendedTypesEnabled: boolean; digestEnabled: boolean; enforceQuota: boolean },
+  logger: Logger,
+): DataTreeOptions {
+  return { extendedTypesEnabled: c.extendedTypesEnabled, digestEnabled: c.digestEnabled, enforceQuota: c.enforceQuota, logger };
+}
+
 export class ZKDatabase {
   dataTree: DataTree;
   /** Committed sessions → timeout; the session tracker shares this map. */

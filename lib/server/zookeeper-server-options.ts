@@ -7,7 +7,7 @@ import type { TxnLog } from '../persistence/txn-log';
 import type { ProviderRegistry } from './auth/provider-registry';
 import type { FourLetterWordHandler } from './four-letter-word-hook';
 import type { ChainFactory } from './processors/chain';
-import { ZKDatabase, type ZKDatabaseStorage } from './zk-database';
+import { treeOptionsOf, ZKDatabase, type ZKDatabaseStorage } from './zk-database';
 
 export type ServerState = 'initial' | 'running' | 'error' | 'shutdown';
 
@@ -48,7 +48,7 @@ export interface ZooKeeperServerOptions {
 export function databaseOf(opts: ZooKeeperServerOptions): ZKDatabase {
   return (
     opts.zkDb ??
-    new ZKDatabase(opts.txnLog, { extendedTypesEnabled: opts.config.extendedTypesEnabled, digestEnabled: opts.config.digestEnabled, enforceQuota: opts.config.enforceQuota, logger: opts.logger }, opts.logger, {
+    new ZKDatabase(opts.txnLog, treeOptionsOf(opts.config, opts.logger), opts.logger, {
       now: () => opts.clock.now(),
       ...opts.persistence,
     })

@@ -1,5 +1,6 @@
 import type { ElectionName } from '../../plugins/election-choice';
 import type { PeerTransportName } from '../../plugins/peer-transport-choice';
+
 /**
  * A server the suite measures: one it started (zoolab or Apache ZooKeeper, with the same
  * settings) or one at an address it was given.

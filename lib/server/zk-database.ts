@@ -26,11 +26,6 @@ export class DatabaseRestoreError extends Error {
   override name = 'DatabaseRestoreError';
 }
 
-/**
- * ZooKeeper's ZKDatabase: the DataTree, the committed sessions and their timeouts, and
- * the TxnLog and SnapshotStore behind them. Restore loads the newest snapshot that reads
- * back and replays the log after it (lib/persistence/restore.ts).
- */
 /** The zoo.cfg switches the tree itself reads (ZooKeeperServer's system properties in Java). */
 export function treeOptionsOf(
   c: { extendedTypesEnabled: boolean; digestEnabled: boolean; enforceQuota: boolean },
@@ -39,6 +34,11 @@ export function treeOptionsOf(
   return { extendedTypesEnabled: c.extendedTypesEnabled, digestEnabled: c.digestEnabled, enforceQuota: c.enforceQuota, logger };
 }
 
+/**
+ * ZooKeeper's ZKDatabase: the DataTree, the committed sessions and their timeouts, and
+ * the TxnLog and SnapshotStore behind them. Restore loads the newest snapshot that reads
+ * back and replays the log after it (lib/persistence/restore.ts).
+ */
 export class ZKDatabase {
   dataTree: DataTree;
   /** Committed sessions → timeout; the session tracker shares this map. */

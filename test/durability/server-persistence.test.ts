@@ -253,7 +253,7 @@ describe('data directories', () => {
 
   it('honours digest.enabled=false: no digest in logged txns or snapshots; a server with digests on restores them', async () => {
     const dataDir = newDir();
-    const off = await start({ dataDir, snapCount: 10, digestEnabled: false, fourLetterWordWhitelist: ['*'] });
+    const off = await start({ dataDir, snapCount: 10, digestEnabled: false });
     const c = await client(off);
     await createOneByOne(c, '/nodigest', 25);
     const set = await c.request(OpCode.setData, new SetDataRequest({ path: '/nodigest3', data: Buffer.from('changed'), version: 0 }));

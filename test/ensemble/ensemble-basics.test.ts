@@ -1,5 +1,6 @@
 import { Code, Perms } from '../../lib/protocol';
 import { ServerState } from '../../lib/quorum/vote';
+import { APP_AT_COUNT_HARD_LIMIT } from '../support/quota-fixture';
 import { startSim, type Sim } from './helpers';
 
 let sim: Sim | null = null;
@@ -70,15 +71,7 @@ describe('skipACL=yes and enforceQuota=true on every server', () => {
     expect((await sim.await(stranger.getData('/guarded'))).data?.toString()).toBe('private');
     await sim.await(stranger.setData('/guarded', 'anyone', -1));
 
-    for (const [path, data] of [
-      ['/app', ''],
-      ['/zookeeper/quota/app', ''],
-      ['/zookeeper/quota/app/zookeeper_limits', 'count=-1,bytes=-1=;countHardLimit=2'],
-      ['/zookeeper/quota/app/zookeeper_stats', 'count=0,bytes=0'],
-      ['/app/a', 'one'],
-    ]) {
-      await sim.await(owner.create(path, data));
-    }
+    for (const [path, data] of APP_AT_COUNT_HARD_LIMIT) await sim.await(owner.create(path, data));
     await expect(sim.await(owner.create('/app/b', 'two'))).rejects.toMatchObject({ code: Code.QUOTAEXCEEDED });
   });
 });

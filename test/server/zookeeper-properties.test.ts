@@ -14,6 +14,7 @@ import { readTxnLog } from '../../plugins/storage-file/file-txn-iterator';
 import { generateDigest } from '../support/java-zookeeper';
 import { RawClient } from '../support/raw-client';
 import { acl, OPEN_ACL } from '../support/raw-ops';
+import { APP_AT_COUNT_HARD_LIMIT } from '../support/quota-fixture';
 
 /**
  * The ZooKeeperServer switches Java reads from system properties, which zoo.cfg sets for
@@ -79,15 +80,7 @@ describe('skipACL (zookeeper.skipACL)', () => {
 describe('enforceQuota (zookeeper.enforceQuota)', () => {
   async function overQuota(s: StandaloneServer): Promise<number> {
     const c = await client(s);
-    for (const [path, data] of [
-      ['/app', ''],
-      ['/zookeeper/quota/app', ''],
-      ['/zookeeper/quota/app/zookeeper_limits', 'count=-1,bytes=-1=;countHardLimit=2'],
-      ['/zookeeper/quota/app/zookeeper_stats', 'count=0,bytes=0'],
-      ['/app/a', 'one'],
-    ]) {
-      expect((await c.request(OpCode.create, create(path, data))).err).toBe(Code.OK);
-    }
+    for (const [path, data] of APP_AT_COUNT_HARD_LIMIT) expect((await c.request(OpCode.create, create(path, data))).err).toBe(Code.OK);
     return (await c.request(OpCode.create, create('/app/b', 'two'))).err;
   }
 

@@ -1,4 +1,5 @@
 import { crc32 } from 'node:zlib';
+import fc from 'fast-check';
 import { StatPersisted } from '../../lib/jute/records/data';
 import { calculateDigest, digestOfNode } from '../../lib/data/digest-calculator';
 import { DataNode } from '../../lib/data/data-node';
@@ -43,6 +44,46 @@ describe('calculateDigest', () => {
       ['/' + 'é'.repeat(2000), Buffer.from('d')],
     ];
     for (const [p, d] of cases) expect(calculateDigest(p, d, stat)).toBe(reference(p, d, stat));
+  });
+
+  const long = fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n });
+  const int = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
+  const statArb = fc
+    .tuple(long, long, long, long, long, int, int, int, long)
+    .map(([czxid, mzxid, pzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner]) =>
+      new StatPersisted({ czxid, mzxid, pzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner }),
+    );
+  const pathArb = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 12 })).map((s) => '/' + s);
+  const dataArb = fc.oneof(
+    fc.constant(null),
+    fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a)),
+    fc.integer({ min: 120, max: 136 }).map((n) => Buffer.alloc(n, n)),
+  );
+
+  it('matches the reference for any path, data and stat, and again when the same data comes back', () => {
+    fc.assert(
+      fc.property(pathArb, pathArb, dataArb, statArb, statArb, (p1, p2, data, s1, s2) => {
+        // The second and later calls on one Buffer take the memo: same inputs, another
+        // stat (the node changed but kept its data), another path (the Buffer under a
+        // second name), and the first inputs again after those.
+        expect(calculateDigest(p1, data, s1)).toBe(reference(p1, data, s1));
+        expect(calculateDigest(p1, data, s1)).toBe(reference(p1, data, s1));
+        expect(calculateDigest(p1, data, s2)).toBe(reference(p1, data, s2));
+        expect(calculateDigest(p2, data, s2)).toBe(reference(p2, data, s2));
+        expect(calculateDigest(p1, data, s1)).toBe(reference(p1, data, s1));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('sees a stat changed in place on the same object, as the tree changes it', () => {
+    const s = new StatPersisted({ ...stat });
+    const data = Buffer.alloc(200, 1);
+    const before = calculateDigest('/m', data, s);
+    s.version += 1;
+    s.mzxid += 1n;
+    expect(calculateDigest('/m', data, s)).toBe(reference('/m', data, s));
+    expect(calculateDigest('/m', data, s)).not.toBe(before);
   });
 
   it('leaves /zookeeper/ out and maps "/" to ""', () => {

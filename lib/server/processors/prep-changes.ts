@@ -1,4 +1,4 @@
-import { DIGEST_VERSION, calculateDigest, digestOfNode } from '../../data/digest-calculator';
+import { DIGEST_VERSION, digestOfNode, precalculateDigest } from '../../data/digest-calculator';
 import type { DataTree } from '../../data/data-tree';
 import type { StatPersisted } from '../../jute/records/data';
 import { TxnDigest } from '../../jute/records/txn';
@@ -98,14 +98,14 @@ export class PrepChanges {
     let next = 0n;
     switch (op) {
       case DigestOp.ADD:
-        next = calculateDigest(path, data, stat!);
+        next = precalculateDigest(path, data, stat!);
         break;
       case DigestOp.REMOVE:
         prev = this.getRecordForPath(path).digest?.nodeDigest ?? 0n;
         break;
       case DigestOp.UPDATE:
         prev = this.getRecordForPath(path).digest?.nodeDigest ?? 0n;
-        next = calculateDigest(path, data, stat!);
+        next = precalculateDigest(path, data, stat!);
         break;
       case DigestOp.NOOP:
         break;

@@ -115,7 +115,6 @@ function sameStat(m: DigestMemo, s: StatPersisted): boolean {
   );
 }
 
-
 /** Data at least this long goes to zlib's crc32: below it the call costs more than the bytes. */
 const NATIVE_CRC_MIN = 128;
 

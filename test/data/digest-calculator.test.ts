@@ -64,8 +64,8 @@ describe('calculateDigest', () => {
     fc.assert(
       fc.property(pathArb, pathArb, dataArb, statArb, statArb, (p1, p2, data, s1, s2) => {
         expect(calculateDigest(p1, data, s1)).toBe(reference(p1, data, s1));
-        // Prep's digest, then the apply's from the same inputs (it takes the memo), then
-        // once more with no memo left.
+        // Prep's digest, then the apply's from the same inputs (it finds the memo), then
+        // once more (the memo is still there).
         expect(precalculateDigest(p1, data, s1)).toBe(reference(p1, data, s1));
         expect(calculateDigest(p1, data, s1)).toBe(reference(p1, data, s1));
         expect(calculateDigest(p1, data, s1)).toBe(reference(p1, data, s1));

@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { silentLogger } from '../../lib/core/logger';
@@ -18,25 +17,14 @@ import { readTxnLog } from '../../plugins/storage-file/file-txn-iterator';
 import { MemorySnapshotStore, MemoryTxnLog } from '../../plugins/storage-memory';
 import { fourLetterWord } from '../support/four-letter';
 import { RawClient } from '../support/raw-client';
+import { serverFixture } from '../support/server-fixture';
 import { OPEN_ACL } from '../support/raw-ops';
 import { VirtualClock } from '../server/helpers/virtual-clock';
 import { Workload } from '../storage/snapshot-fixtures';
 
 jest.setTimeout(60_000);
 
-let work: string;
-let n = 0;
-const servers: StandaloneServer[] = [];
-const clients: RawClient[] = [];
-
-beforeAll(() => (work = mkdtempSync(join(tmpdir(), 'zoolab-persist-'))));
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.destroy();
-  for (const s of servers.splice(0)) await s.close().catch(() => undefined);
-});
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-const newDir = () => join(work, `d${++n}`);
+const { servers, clients, newDir } = serverFixture('zoolab-persist-');
 
 async function start(cfg: Partial<ServerConfig>, opts: StandaloneServerOptions & DefaultPluginOptions = {}): Promise<StandaloneServer> {
   const s = await startDefaultStandaloneServer(

@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../lib/core/logger';
 import { parseZooCfg } from '../../lib/config/zoo-cfg';
@@ -13,6 +11,7 @@ import { nodeFileIO } from '../../plugins/storage-file';
 import { readTxnLog } from '../../plugins/storage-file/file-txn-iterator';
 import { generateDigest } from '../support/java-zookeeper';
 import { RawClient } from '../support/raw-client';
+import { serverFixture } from '../support/server-fixture';
 import { acl, OPEN_ACL } from '../support/raw-ops';
 import { APP_AT_COUNT_HARD_LIMIT } from '../support/quota-fixture';
 
@@ -23,19 +22,9 @@ import { APP_AT_COUNT_HARD_LIMIT } from '../support/quota-fixture';
  */
 jest.setTimeout(30_000);
 
-let work: string;
-let n = 0;
-const servers: StandaloneServer[] = [];
-const clients: RawClient[] = [];
+const { servers, clients, newDir } = serverFixture('zoolab-props-');
 
-beforeAll(() => (work = mkdtempSync(join(tmpdir(), 'zoolab-props-'))));
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.destroy();
-  for (const s of servers.splice(0)) await s.close().catch(() => undefined);
-});
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-async function startFromCfg(lines: string[], dataDir = join(work, `d${++n}`)): Promise<{ server: StandaloneServer; dataDir: string }> {
+async function startFromCfg(lines: string[], dataDir = newDir()): Promise<{ server: StandaloneServer; dataDir: string }> {
   const { config } = parseZooCfg([`dataDir=${dataDir}`, 'clientPort=0', 'tickTime=200', ...lines].join('\n'));
   const server = await startDefaultStandaloneServer({ ...config, clientPortAddress: '127.0.0.1' }, { logger: silentLogger, seed: 3 });
   servers.push(server);
@@ -96,7 +85,7 @@ describe('enforceQuota (zookeeper.enforceQuota)', () => {
 });
 
 describe('closeSessionTxn.enabled (zookeeper.closeSessionTxn.enabled)', () => {
-  async function closeWithEphemeral(lines: string[]): Promise<TxnEntry> {
+  async function closeWithEphemeral(lines: string[]): Promise<{ close: TxnEntry; dataDir: string }> {
     const { server, dataDir } = await startFromCfg(lines);
     const c = await client(server);
     expect((await c.request(OpCode.create, create('/eph', 'e', OPEN_ACL(), CreateMode.EPHEMERAL))).err).toBe(Code.OK);
@@ -108,23 +97,23 @@ describe('closeSessionTxn.enabled (zookeeper.closeSessionTxn.enabled)', () => {
     for await (const e of readTxnLog(nodeFileIO, join(dataDir, 'version-2'), 0n)) logged.push(e);
     const close = logged.filter((e) => e.hdr.type === OpCode.closeSession);
     expect(close).toHaveLength(1);
-    return close[0];
+    return { close: close[0], dataDir };
   }
 
   it('on by default: the closeSession txn lists the ephemerals it deletes', async () => {
-    const close = await closeWithEphemeral([]);
+    const { close } = await closeWithEphemeral([]);
     expect(close.txn).toBeInstanceOf(CloseSessionTxn);
     expect((close.txn as CloseSessionTxn).paths2Delete).toEqual(['/eph']);
   });
 
   it('closeSessionTxn.enabled=false: the txn carries no list, the ephemeral still goes, and the log restores', async () => {
-    const close = await closeWithEphemeral(['closeSessionTxn.enabled=false']);
+    const { close, dataDir } = await closeWithEphemeral(['closeSessionTxn.enabled=false']);
     expect(close.txn).toBeNull();
     // Header and digest only, as Java writes it. Java reading it with the default setting
     // parses the digest as the list of paths and will not start ("Unreasonable length");
     // zoolab reads it either way.
     expect(close.digest).not.toBeNull();
-    const { server } = await startFromCfg([], join(work, `d${n}`));
+    const { server } = await startFromCfg([], dataDir);
     expect(server.server.zkDb.lastRestore!.txnsLoaded).toBeGreaterThanOrEqual(3);
     const c = await client(server);
     expect((await c.request(OpCode.exists, new ExistsRequest({ path: '/eph', watch: false }))).err).toBe(Code.NONODE);

@@ -226,14 +226,19 @@ describe('data directories', () => {
     const s = await start({ dataDir, dataLogDir, snapCount: 10, fourLetterWordWhitelist: ['*'] });
     await createOneByOne(await client(s), '/sized', 15);
     const sum = (dir: string) => readdirSync(join(dir, 'version-2')).reduce((n, f) => n + statSync(join(dir, 'version-2', f)).size, 0);
-    // A background snapshot may still be growing: ask until the answer and the files agree.
+    const sizes = () => `datadir_size: ${sum(dataDir)}\nlogdir_size: ${sum(dataLogDir)}\n`;
+    // A background snapshot may still be growing: ask until the answer agrees with the
+    // files as they were both before and after it (a file that grew in between, after a
+    // matching answer, failed the comparison once).
     let dirs = '';
+    let expected = '';
     for (let i = 0; i < 50; i++) {
+      expected = sizes();
       dirs = await fourLetterWord(s.host, s.port, 'dirs');
-      if (dirs === `datadir_size: ${sum(dataDir)}\nlogdir_size: ${sum(dataLogDir)}\n`) break;
+      if (dirs === expected && sizes() === expected) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(dirs).toBe(`datadir_size: ${sum(dataDir)}\nlogdir_size: ${sum(dataLogDir)}\n`);
+    expect(dirs).toBe(expected);
     // The log is preallocated (64 MiB by default), the snapshots are small but there.
     expect(sum(dataLogDir)).toBeGreaterThanOrEqual(64 * 1024 * 1024);
     expect(sum(dataDir)).toBeGreaterThan(0);

@@ -99,6 +99,13 @@ async function populate(host: string, port: number, dataDir: string): Promise<vo
   expect(multi.err).toBe(Code.OK);
   await ok(main, OpCode.create, create('/big', Buffer.alloc(200_000, 7)));
   for (let i = 0; i < 10; i++) await ok(main, OpCode.setData, new SetDataRequest({ path: '/app/n0', data: Buffer.from(`round ${i}`), version: -1 }));
+  // Snapshots come every snapCount/2..snapCount txns, and one due while the last is still
+  // being written is skipped ("Too busy to snap"): on a busy machine the txns above
+  // brought two once. Write on until there are three.
+  const snapshotsTaken = () => snapshotAndLogs(dataDir).snapshots.filter((z) => z > 0n).length;
+  for (let i = 0; i < 5 * SNAP_COUNT && snapshotsTaken() < 3; i++) {
+    await ok(main, OpCode.setData, new SetDataRequest({ path: '/app/n0', data: Buffer.from(`more ${i}`), version: -1 }));
+  }
   // A last few txns after whatever snapshot came last, so the log has to be replayed.
   let last = 0n;
   for (let i = 0; i < 3; i++) last = await ok(main, OpCode.create, create(`/tail${i}`, `tail ${i}`));

@@ -56,30 +56,25 @@ let arenaBusy = false;
 
 /** encodeFrame for bytes that are sent and dropped at once (see ARENA_SIZE). */
 export function encodeTransientFrame(...records: JuteRecord[]): Buffer {
-  return transient(records, true, 0);
+  return transient(records, 0);
 }
 
 /** encodeFrameHead for bytes that are sent and dropped at once. */
 export function encodeTransientFrameHead(tailLength: number, ...records: JuteRecord[]): Buffer {
-  return transient(records, true, tailLength);
+  return transient(records, tailLength);
 }
 
-/** encode for bytes that live only as long as the request they belong to (a multi's ops). */
-export function encodeTransient(...records: JuteRecord[]): Buffer {
-  return transient(records, false, 0);
-}
-
-function transient(records: JuteRecord[], framed: boolean, tailLength: number): Buffer {
+function transient(records: JuteRecord[], tailLength: number): Buffer {
   // A serialize that itself encodes into the arena gets an ordinary buffer.
-  if (arenaBusy) return encodeWith(records, framed, tailLength);
+  if (arenaBusy) return encodeWith(records, true, tailLength);
   if (arena.capacity - arena.length < ARENA_MIN_ROOM) arena = new BinaryOutputArchive(ARENA_SIZE);
   const oa = arena;
   const start = oa.length;
   arenaBusy = true;
   try {
-    const at = framed ? oa.beginFrame() : -1;
+    const at = oa.beginFrame();
     for (const r of records) r.serialize(oa);
-    if (framed) oa.endFrame(at, tailLength);
+    oa.endFrame(at, tailLength);
   } catch (e) {
     oa.truncate(start);
     throw e;

@@ -1,4 +1,3 @@
-import { encodeTransient } from '../../jute/codec';
 import {
   CheckVersionRequest,
   CreateRequest,
@@ -8,7 +7,7 @@ import {
   SetACLRequest,
   SetDataRequest,
 } from '../../jute/records/proto';
-import { ErrorTxn, MultiTxn, Txn, TxnHeader } from '../../jute/records/txn';
+import { ErrorTxn, MultiTxn, type Txn, TxnHeader } from '../../jute/records/txn';
 import type { JuteRecord, RecordClass } from '../../jute/types';
 import { rememberSubTxns } from '../../data/data-tree-txn';
 import { Code, KeeperException } from '../../protocol/keeper-exception';
@@ -16,6 +15,7 @@ import { OpCode, opName } from '../../protocol/op-code';
 import type { Request } from '../request';
 import { decodeMultiOperationRecord, type Op } from './multi-operation-record';
 import { PrepChanges } from './prep-changes';
+import { PreppedTxn } from './prepped-txn';
 import { MarshallingError } from './prep-errors';
 import { pRequest2Txn } from './prep-txn';
 import type { ProcessorContext } from './processor-context';
@@ -184,8 +184,7 @@ export class PrepRequestProcessor {
           this.changes.rollback(zxid, pending);
         }
       }
-      // The op's bytes live as long as the request: carved from the shared arena.
-      txns.push(new Txn({ type, data: encodeTransient(txn) }));
+      txns.push(new PreppedTxn(type, txn));
       records.push(txn);
     }
     const multi = new MultiTxn({ txns });

@@ -191,7 +191,9 @@ export function rememberSubTxns(multi: MultiTxn, records: ReadonlyArray<JuteReco
 
 function subTxnRecord(recordClass: RecordClass<any>, sub: Txn, prepped: JuteRecord | null | undefined): JuteRecord {
   if (prepped != null && prepped.constructor === recordClass && REUSABLE.includes(recordClass)) return prepped;
-  return decode(recordClass, sub.data ?? Buffer.alloc(0));
+  // Sub-txn bytes are never reused (copied out of the multi, encoded by prep, or a view of
+  // a proposal's own bytes), so a value may stay a view of them.
+  return decode(recordClass, sub.data ?? Buffer.alloc(0), { shareBuffers: true });
 }
 
 /**

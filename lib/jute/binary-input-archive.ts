@@ -11,6 +11,14 @@ import { DEFAULT_MAX_BUFFER } from './limits';
 export class BinaryInputArchive {
   private pos: number;
   private readonly end: number;
+  /**
+   * readBuffer returns a view of the input instead of a copy when the view is at least
+   * half of the input, which it keeps alive. For an input that is one message of its own
+   * (a proposal's txn bytes): a 1 KiB value then costs no second copy, and no new memory
+   * outside V8's heap, whose every 64 MB starts a mark-compact. A small field of a large
+   * input is still copied, so a kept value never pins much more than itself.
+   */
+  shareBuffers = false;
 
   constructor(
     private readonly buf: Buffer,
@@ -85,6 +93,11 @@ export class BinaryInputArchive {
   readBuffer(): Buffer | null {
     const len = this.readLength('buffer');
     if (len === -1) return null;
+    if (this.shareBuffers && len * 2 >= this.buf.length) {
+      const view = this.buf.subarray(this.pos, this.pos + len);
+      this.pos += len;
+      return view;
+    }
     const out = Buffer.allocUnsafe(len);
     this.buf.copy(out, 0, this.pos, this.pos + len);
     this.pos += len;

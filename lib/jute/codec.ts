@@ -111,11 +111,14 @@ export interface DecodeOptions {
   maxBuffer?: number;
   /** Reject bytes left over after the record (Java ignores them; tests and tools may not). */
   exact?: boolean;
+  /** Buffer fields may be views of `buf` (see BinaryInputArchive.shareBuffers). */
+  shareBuffers?: boolean;
 }
 
 /** Decodes one record from the start of `buf`. */
 export function decode<R>(type: RecordClass<R>, buf: Buffer, opts: DecodeOptions = {}): R {
   const ia = new BinaryInputArchive(buf, opts.maxBuffer ?? DEFAULT_MAX_BUFFER);
+  if (opts.shareBuffers === true) ia.shareBuffers = true;
   const r = type.deserialize(ia);
   if (opts.exact && ia.remaining !== 0) {
     throw new JuteLengthError(`trailing bytes after ${type.recordName}`, ia.remaining, 0, 'expected end');

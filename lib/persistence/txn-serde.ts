@@ -97,10 +97,13 @@ const SCRATCH_KEEP = 64 * 1024;
 /**
  * SerializeUtils.deserializeTxn: reads what serializeTxn wrote, including the compat
  * cases Java keeps (a pre-3.3 CreateTxn without parentCVersion, a closeSession from before
- * CloseSessionTxn, a txn without a digest).
+ * CloseSessionTxn, a txn without a digest). With `shareBuffers` a value may be a view of
+ * `buf` (see BinaryInputArchive.shareBuffers): for bytes that are this txn's alone and
+ * never reused, such as a proposal's data.
  */
-export function deserializeTxn(buf: Buffer, maxBuffer?: number): TxnEntry {
+export function deserializeTxn(buf: Buffer, maxBuffer?: number, shareBuffers = false): TxnEntry {
   const ia = new BinaryInputArchive(buf, maxBuffer);
+  ia.shareBuffers = shareBuffers;
   const hdr = TxnHeader.deserialize(ia);
   const start = ia.offset;
   if (hdr.type === OpCode.closeSession) return closeSessionEntry(buf, hdr, start, maxBuffer);

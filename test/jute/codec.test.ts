@@ -88,3 +88,36 @@ test.each([
 test.each([1n << 63n, -(1n << 63n) - 1n, 1n << 64n])('long %p outside int64 is a JuteTypeError', (v) => {
   expect(() => new BinaryOutputArchive().writeLong(v, 'X.f')).toThrow(JuteTypeError);
 });
+
+describe('BinaryInputArchive.shareBuffers', () => {
+  const framed = (field: Buffer, padding: number): Buffer => {
+    const oa = new BinaryOutputArchive();
+    oa.writeBuffer(field);
+    oa.writeBuffer(Buffer.alloc(padding, 9));
+    return oa.toBuffer();
+  };
+
+  it('reads a field that is at least half of the input as a view of it, else as a copy', () => {
+    const input = framed(Buffer.from('0123456789'), 2); // 10 of 20 bytes: a view
+    const ia = new BinaryInputArchive(input);
+    ia.shareBuffers = true;
+    const field = ia.readBuffer()!;
+    expect(field.toString()).toBe('0123456789');
+    expect(field.buffer).toBe(input.buffer);
+    expect(field.byteOffset).toBe(input.byteOffset + 4);
+    // The small trailing field is copied: keeping it must not keep the input alive.
+    const small = ia.readBuffer()!;
+    expect(small).toEqual(Buffer.alloc(2, 9));
+    expect(small.buffer === input.buffer && small.byteOffset >= input.byteOffset && small.byteOffset < input.byteOffset + input.length).toBe(false);
+  });
+
+  it('copies every field unless asked, and a shared read leaves the same bytes', () => {
+    const input = framed(Buffer.from('abcdefghijkl'), 1);
+    const copy = new BinaryInputArchive(input).readBuffer()!;
+    const shared = decode(Txn, encode(new Txn({ type: 5, data: Buffer.from('abcdefghijkl') })), { shareBuffers: true }).data!;
+    expect(copy.buffer === input.buffer && copy.byteOffset >= input.byteOffset && copy.byteOffset < input.byteOffset + input.length).toBe(false);
+    expect(shared.toString()).toBe('abcdefghijkl');
+    input.fill(0);
+    expect(copy.toString()).toBe('abcdefghijkl');
+  });
+});

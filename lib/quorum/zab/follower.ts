@@ -33,7 +33,7 @@ export class Follower extends Learner {
         this.ping(qp);
         break;
       case PacketType.PROPOSAL: {
-        const e = deserializeTxn(qp.data ?? Buffer.alloc(0), this.self.config.juteMaxBuffer);
+        const e = deserializeTxn(qp.data ?? Buffer.alloc(0), this.self.config.juteMaxBuffer, true);
         if (e.hdr.zxid !== this.lastQueued + 1n) {
           this.log.debug(`Got zxid ${zxidHex(e.hdr.zxid)} expected ${zxidHex(this.lastQueued + 1n)}`);
         }

@@ -192,7 +192,7 @@ export abstract class Learner {
       if (this.closed) throw new Error('learner shut down during sync');
       qp = await this.read(this.initTimeout);
       if (qp.type === PacketType.PROPOSAL) {
-        const e = deserializeTxn(qp.data ?? Buffer.alloc(0), self.config.juteMaxBuffer);
+        const e = deserializeTxn(qp.data ?? Buffer.alloc(0), self.config.juteMaxBuffer, true);
         if (e.hdr.zxid !== this.lastQueued + 1n) this.log.debug(`Got zxid ${zxidHex(e.hdr.zxid)} expected ${zxidHex(this.lastQueued + 1n)}`);
         this.lastQueued = e.hdr.zxid;
         packetsNotCommitted.push(e);
@@ -210,7 +210,7 @@ export abstract class Learner {
         }
       } else if (qp.type === PacketType.INFORM || qp.type === PacketType.INFORMANDACTIVATE) {
         const data = qp.type === PacketType.INFORMANDACTIVATE ? (qp.data ?? Buffer.alloc(8)).subarray(8) : (qp.data ?? Buffer.alloc(0));
-        const e = deserializeTxn(data, self.config.juteMaxBuffer);
+        const e = deserializeTxn(data, self.config.juteMaxBuffer, true);
         this.lastQueued = e.hdr.zxid;
         if (!writeToTxnLog) {
           applyTxnToDatabase(self, e);

@@ -42,7 +42,7 @@ export class Observer extends Learner {
         this.ozk.sync();
         break;
       case PacketType.INFORM: {
-        const e = deserializeTxn(qp.data ?? Buffer.alloc(0), this.self.config.juteMaxBuffer);
+        const e = deserializeTxn(qp.data ?? Buffer.alloc(0), this.self.config.juteMaxBuffer, true);
         this.lastQueued = e.hdr.zxid;
         this.ozk.commitRequest(requestOf(e, this.self.clock.now()));
         break;

@@ -53,6 +53,14 @@ export class TcpQuorumConnection implements QuorumConnection {
   private outgoing: Buffer[] = [];
   private outgoingBytes = 0;
   private flushScheduled = false;
+  /**
+   * The buffer a turn's packets are copied into: a fresh one per turn was new memory
+   * outside V8's heap (a leader's proposals again, once per follower), and every 64 MB of
+   * that starts a mark-compact of the whole tree. Out while a write holds a view of it;
+   * a turn that finds it out copies into a buffer of its own, as before.
+   */
+  private coalesce: Buffer | null = null;
+  private coalesceOut = false;
 
   constructor(private readonly socket: net.Socket) {
     const host = socket.remoteAddress ?? '?';
@@ -117,7 +125,17 @@ export class TcpQuorumConnection implements QuorumConnection {
     if (chunks.length === 1) {
       s.write(chunks[0]);
     } else if (bytes <= COALESCE_MAX_BYTES) {
-      s.write(Buffer.concat(chunks, bytes));
+      if (this.coalesceOut) {
+        s.write(Buffer.concat(chunks, bytes));
+      } else {
+        const buf = (this.coalesce ??= Buffer.allocUnsafeSlow(COALESCE_MAX_BYTES));
+        let at = 0;
+        for (const c of chunks) at += c.copy(buf, at);
+        this.coalesceOut = true;
+        s.write(buf.subarray(0, bytes), () => {
+          this.coalesceOut = false;
+        });
+      }
     } else {
       // Big runs (a SNAP's snapshot chunks) go as they are: one writev, no copy.
       s.cork();

@@ -156,6 +156,29 @@ export function runPeerTransportConformance(name: string, factory: ConformanceFa
       expect(Buffer.concat(fromServer.chunks).toString()).toBe('hello world');
     });
 
+    it('carries runs of small writes over many turns in order, through a reader that starts late', async () => {
+      const { client, server } = await pair();
+      const sent: Buffer[] = [];
+      let seed = 7;
+      const next = (n: number): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+      for (let turn = 0; turn < 300; turn++) {
+        // Mostly a turn's worth of packets; now and then more than a socket takes at once.
+        const count = turn % 50 === 0 ? 400 : 1 + next(80);
+        for (let i = 0; i < count; i++) {
+          const b = Buffer.allocUnsafe(1 + next(3000));
+          for (let j = 0; j < b.length; j++) b[j] = next(256);
+          sent.push(b);
+          client.write(b);
+        }
+        await new Promise((r) => setImmediate(r));
+      }
+      // Nobody read until now: the socket's buffers filled and later turns' writes waited.
+      const got = collect(server);
+      const all = Buffer.concat(sent);
+      expect(await world.waitFor(() => got.bytes() === all.length, 20_000)).toBe(true);
+      expect(Buffer.concat(got.chunks).equals(all)).toBe(true);
+    });
+
     it('keeps bytes that arrive before anyone reads them', async () => {
       const { client, server } = await pair();
       client.write(Buffer.from('early'));

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { Id } from '../../lib/jute/records/data';
 import { SetDataTxn, TxnDigest, TxnHeader } from '../../lib/jute/records/txn';
 import { QuorumPacket } from '../../lib/jute/records/quorum';
@@ -95,6 +96,42 @@ describe('the size of a quorum packet is known from its length prefixes', () => 
     expect(got.map((p) => p.type)).toEqual(samples.map((p) => p.type));
     expect(got[2].authinfo!.map((i) => i.id)).toEqual(['a:b', null]);
     expect(q.length).toBe(0);
+  });
+
+  it('reads any packets however the stream is cut and however many chunks wait, with or without sizes', () => {
+    const packet = fc
+      .tuple(fc.integer({ min: 1, max: 20 }), fc.bigInt({ min: 0n, max: (1n << 63n) - 1n }), fc.option(fc.uint8Array({ maxLength: 5000 }), { nil: null }), fc.boolean())
+      .map(([type, zxid, data, auth]) =>
+        quorumPacket(type, zxid, data === null ? null : Buffer.from(data), auth ? [new Id({ scheme: 'digest', id: 'u:p' })] : null),
+      );
+    fc.assert(
+      fc.property(fc.array(packet, { maxLength: 30 }), fc.array(fc.integer({ min: 1, max: 9000 }), { minLength: 1, maxLength: 20 }), fc.boolean(), (packets, cuts, sized) => {
+        const bytes = Buffer.concat(packets.map(encodeQuorumPacket));
+        const q = new ByteQueue(1 << 20);
+        const got: QuorumPacket[] = [];
+        const drainReads = (): void => {
+          for (;;) {
+            const qp = q.tryRead((ia) => QuorumPacket.deserialize(ia), sized ? (b, s) => quorumPacketSize(b, s, 1 << 20) : undefined);
+            if (qp === undefined) break;
+            got.push(qp);
+          }
+        };
+        let i = 0;
+        for (let off = 0; off < bytes.length; i++) {
+          const n = cuts[i % cuts.length];
+          q.push(bytes.subarray(off, off + n));
+          off += n;
+          // Now and then several chunks queue up before anyone reads.
+          if (i % 3 !== 1) drainReads();
+        }
+        drainReads();
+        expect(got.map((p) => [p.type, p.zxid, p.data === null ? null : p.data.toString('hex'), p.authinfo?.length ?? -1])).toEqual(
+          packets.map((p) => [p.type, p.zxid, p.data === null ? null : p.data.toString('hex'), p.authinfo?.length ?? -1]),
+        );
+        expect(q.length).toBe(0);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 

@@ -4,9 +4,9 @@ import { JuteTruncatedError } from '../../jute/errors';
 /**
  * Bytes of a stream waiting to be read as records. A record that is not all there yet
  * is tried again only once enough bytes have come for the part that was missing, and
- * chunks are joined only then, so a large record arriving in many chunks is copied a
- * bounded number of times. Records are read in place: a read moves an offset into the
- * first chunk, it does not cut the chunk.
+ * only a record that spans chunks is joined, then, so a large record arriving in many
+ * chunks is copied a bounded number of times. Records are read in place: a read moves an
+ * offset into the first chunk, it does not cut the chunk.
  */
 export class ByteQueue {
   private chunks: Buffer[] = [];
@@ -37,11 +37,7 @@ export class ByteQueue {
    */
   tryRead<T>(fn: (ia: BinaryInputArchive) => T, sizeOf?: (buf: Buffer, start: number) => number): T | undefined {
     if (this.total === 0 || this.total < this.need) return undefined;
-    if (this.chunks.length > 1) {
-      this.chunks[0] = this.chunks[0].subarray(this.offset);
-      this.chunks = [Buffer.concat(this.chunks, this.total)];
-      this.offset = 0;
-    }
+    if (this.chunks.length > 1 && !this.frontHoldsRecord(sizeOf)) return undefined;
     const buf = this.chunks[0];
     const start = this.offset;
     if (sizeOf) {
@@ -70,8 +66,52 @@ export class ByteQueue {
     if (this.total === 0) {
       this.chunks = [];
       this.offset = 0;
+    } else if (this.offset === buf.length) {
+      this.chunks.shift();
+      this.offset = 0;
     }
     return value;
+  }
+
+  /**
+   * With more than one chunk queued: makes the first hold the whole record at the front,
+   * false when the bytes for it are not all here yet. Only that record's bytes are joined
+   * (its size from `sizeOf`, re-asked as its length prefixes come in); the records after
+   * it are read where they are. Joining everything queued copied each chunk a busy
+   * follower reads once more, and each copy was new memory outside V8's heap.
+   */
+  private frontHoldsRecord(sizeOf?: (buf: Buffer, start: number) => number): boolean {
+    if (!sizeOf) {
+      this.joinFront(this.total);
+      return true;
+    }
+    for (;;) {
+      const size = sizeOf(this.chunks[0], this.offset);
+      // 0: a length jute refuses; reading throws its error, from whichever bytes.
+      if (size === 0 || size <= this.chunks[0].length - this.offset) return true;
+      if (size > this.total) {
+        this.need = size;
+        return false;
+      }
+      this.joinFront(size);
+    }
+  }
+
+  /** Makes the first chunk start with `n` (≤ total) unread bytes, copying only those. */
+  private joinFront(n: number): void {
+    if (this.chunks[0].length - this.offset >= n) return;
+    const out = Buffer.allocUnsafe(n);
+    let got = 0;
+    while (got < n) {
+      const c = this.chunks[0];
+      const take = Math.min(c.length - this.offset, n - got);
+      c.copy(out, got, this.offset, this.offset + take);
+      got += take;
+      if (this.offset + take === c.length) this.chunks.shift();
+      else this.chunks[0] = c.subarray(this.offset + take);
+      this.offset = 0;
+    }
+    this.chunks.unshift(out);
   }
 
   /** Everything still queued, and the queue emptied. */

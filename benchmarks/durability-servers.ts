@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../plugins/transport-tcp/free-port';
 
 /** A server process the benchmark started, in its own process group. */
 export interface BenchServer {
@@ -32,17 +33,6 @@ function killGroup(c: ChildProcess, signal: NodeJS.Signals): void {
   } catch {
     /* gone */
   }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** A four-letter word's answer ('' when nothing listens yet). */

@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import * as net from 'node:net';
 import { Container, ContainerModule } from 'inversify';
 import { CLIENT_SOCKET_FACTORY } from '../lib/client/client-socket';
 import { CLOCK, systemClock, type Clock } from '../lib/core/clock';
@@ -13,6 +12,7 @@ import { storageFileModule } from './storage-file';
 import { MemoryEpochStore, MemorySnapshotStore, MemoryTxnLog, storageMemoryModule } from './storage-memory';
 import { MemoryClientNetwork, MemoryNetwork, SimulationClock, type NetworkFaults } from './transport-memory';
 import * as transportTcp from './transport-tcp';
+import { freePort } from './transport-tcp/free-port';
 
 export interface StartEnsembleOptions {
   /** How many voting servers (ids 1..n), or each server's id and type. */
@@ -105,15 +105,3 @@ export async function startInProcessEnsemble(opts: StartEnsembleOptions): Promis
   await ensemble.start();
   return { ensemble, world, clock, network, clients, close: () => ensemble.close() };
 }
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-

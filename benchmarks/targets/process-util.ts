@@ -1,22 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 
 /** Small process and socket helpers for the targets the suite starts. */
 
-/** A TCP port on `host` that was free a moment ago (the Java server reads its port from zoo.cfg). */
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.once('error', reject);
-    srv.listen(0, host, () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../../plugins/transport-tcp/free-port';
 
 /** Sends a four-letter word and returns what the server writes before closing. */
 export function fourLetterWord(host: string, port: number, word: string, timeoutMs = 3000): Promise<string> {

@@ -8,6 +8,7 @@ export type { TcpTransportOptions, TcpPeerTransportOptions };
 export { TcpPeerTransport, tcpPeerTransport };
 export { TcpElectionChannel, DEFAULT_CNX_TIMEOUT_MS, type TcpElectionOptions } from './peer-election-channel';
 export { TcpQuorumConnection, connectQuorumTcp, listenQuorumTcp } from './peer-quorum-connection';
+export { freePort } from './free-port';
 
 /** Binds CLIENT_TRANSPORT to TCP (node:net, TCP_NODELAY). */
 export function transportTcpModule(opts: TcpTransportOptions = {}): ContainerModule {

@@ -10,6 +10,7 @@ import type { Election } from '../../lib/quorum/election/election';
 import { fastLeaderElection } from '../../lib/quorum/election/fast-leader-election-factory';
 import { LearnerType, ServerState } from '../../lib/quorum/vote';
 import { TcpElectionChannel } from './tcp-election-channel';
+import { freePort } from '../support/free-port';
 
 const JARS = ['zookeeper.jar', 'zookeeper-jute.jar', 'slf4j-api.jar', 'slf4j-simple.jar', 'netty-all.jar', 'commons-cli.jar'].map(
   (j) => `/usr/share/java/${j}`,
@@ -17,12 +18,9 @@ const JARS = ['zookeeper.jar', 'zookeeper-jute.jar', 'slf4j-api.jar', 'slf4j-sim
 const haveJava = JARS.every((j) => existsSync(j)) && spawnSync('java', ['-version']).status === 0;
 
 async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<net.Server>((r) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => r(s)); })),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
+  const ports = new Set<number>();
+  while (ports.size < n) ports.add(await freePort());
+  return [...ports];
 }
 
 function srvr(port: number): Promise<string> {

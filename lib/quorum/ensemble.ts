@@ -84,8 +84,15 @@ export class InProcessEnsemble {
   }
 
   /** Starts every server. */
+  /** Starts every server; when one fails, those already running are stopped before it throws. */
   async start(): Promise<this> {
-    for (const id of this.ids) await this.startNode(id);
+    try {
+      for (const id of this.ids) await this.startNode(id);
+    } catch (e) {
+      // Left running, they would keep their ports and timers, and their process alive.
+      await this.close().catch(() => undefined);
+      throw e;
+    }
     return this;
   }
 

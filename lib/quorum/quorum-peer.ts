@@ -269,11 +269,18 @@ export class QuorumPeer {
     if (this.running) throw new Error(`server ${this.myId} is already running`);
     await loadDatabase(this);
     this.emit({ kind: 'reset', reason: 'restore', zxid: this.zkDb.lastProcessedZxid });
-    await this.epochs.load(this.zkDb.lastProcessedZxid, { info: (m) => this.logger.info(m) });
-    await this.clientPort.bind(this.config.clientPortAddress, this.config.clientPort);
-    const peers = new Map<number, PeerAddress>();
-    for (const s of this.config.servers) if (s.id !== this.myId) peers.set(s.id, { host: s.host, port: s.electionPort });
-    this.electionChannel = await this.transport.openElectionChannel({ myId: this.myId, address: this.electionAddressOf(this.myId)!, peers });
+    try {
+      await this.epochs.load(this.zkDb.lastProcessedZxid, { info: (m) => this.logger.info(m) });
+      await this.clientPort.bind(this.config.clientPortAddress, this.config.clientPort);
+      const peers = new Map<number, PeerAddress>();
+      for (const s of this.config.servers) if (s.id !== this.myId) peers.set(s.id, { host: s.host, port: s.electionPort });
+      this.electionChannel = await this.transport.openElectionChannel({ myId: this.myId, address: this.electionAddressOf(this.myId)!, peers });
+    } catch (e) {
+      // A port in use, say: what did open is closed again, or it would hold the process.
+      await this.clientPort.close().catch(() => undefined);
+      await this.zkDb.close().catch(() => undefined);
+      throw e;
+    }
     this.election = this.electionFactory({
       myId: this.myId,
       learnerType: this.learnerType,

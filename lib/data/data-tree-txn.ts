@@ -20,6 +20,7 @@ import { Code, KeeperException } from '../protocol/keeper-exception';
 import { OpCode } from '../protocol/op-code';
 import type { DataTree } from './data-tree';
 import { CONTAINER_EPHEMERAL_OWNER, ttlToEphemeralOwner } from './ephemeral-type';
+import { PreppedTxn } from './prepped-txn';
 
 /**
  * DataTree.ProcessTxnResult: what applying a txn did, for FinalRequestProcessor to
@@ -176,21 +177,15 @@ function apply(tree: DataTree, header: TxnHeader, txn: JuteRecord | null, rc: Pr
 }
 
 /**
- * Sub-txn records of a multi as prep built them, so that applying it on the server that
- * prepped it skips decoding each op back out of the bytes it was just encoded into. Only
- * records whose decode is the identity are kept: their strings are paths prep validated
- * (no lone surrogates for UTF-8 to replace), unlike a create's ACL ids.
+ * Prep's records that applying a multi on the server that prepped it takes as they are
+ * (a PreppedTxn's), instead of decoding each op back out of its bytes: those whose decode
+ * is the identity. Their strings are paths prep validated (no lone surrogates for UTF-8 to
+ * replace), unlike a create's ACL ids.
  */
-const preppedSubTxns = new WeakMap<MultiTxn, ReadonlyArray<JuteRecord | null>>();
 const REUSABLE: ReadonlyArray<RecordClass<any>> = [SetDataTxn, DeleteTxn, CheckVersionTxn, ErrorTxn];
 
-/** Prep's records for `multi`'s ops, in order (null where a record must be decoded). */
-export function rememberSubTxns(multi: MultiTxn, records: ReadonlyArray<JuteRecord | null>): void {
-  preppedSubTxns.set(multi, records);
-}
-
-function subTxnRecord(recordClass: RecordClass<any>, sub: Txn, prepped: JuteRecord | null | undefined): JuteRecord {
-  if (prepped != null && prepped.constructor === recordClass && REUSABLE.includes(recordClass)) return prepped;
+function subTxnRecord(recordClass: RecordClass<any>, sub: Txn): JuteRecord {
+  if (sub instanceof PreppedTxn && sub.record.constructor === recordClass && REUSABLE.includes(recordClass)) return sub.record;
   // Sub-txn bytes are never reused (copied out of the multi, encoded by prep, or a view of
   // a proposal's own bytes), so a value may stay a view of them.
   return decode(recordClass, sub.data ?? Buffer.alloc(0), { shareBuffers: true });
@@ -203,7 +198,6 @@ function subTxnRecord(recordClass: RecordClass<any>, sub: Txn, prepped: JuteReco
  */
 function applyMulti(tree: DataTree, header: TxnHeader, multi: MultiTxn, rc: ProcessTxnResult): void {
   const txns = multi.txns ?? [];
-  const prepped = preppedSubTxns.get(multi);
   rc.multiResult = [];
   const failed = txns.some((t) => t.type === OpCode.error);
   let postFailed = false;
@@ -213,7 +207,7 @@ function applyMulti(tree: DataTree, header: TxnHeader, multi: MultiTxn, rc: Proc
     if (recordClass === undefined) throw new InvalidSubTxnError(sub.type);
     if (sub.type === OpCode.error) postFailed = true;
     let type = sub.type;
-    let record: JuteRecord = subTxnRecord(recordClass, sub, prepped?.[i]);
+    let record: JuteRecord = subTxnRecord(recordClass, sub);
     if (failed && type !== OpCode.error) {
       type = OpCode.error;
       record = new ErrorTxn({ err: postFailed ? Code.RUNTIMEINCONSISTENCY : Code.OK });

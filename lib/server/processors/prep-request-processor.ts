@@ -9,13 +9,12 @@ import {
 } from '../../jute/records/proto';
 import { ErrorTxn, MultiTxn, type Txn, TxnHeader } from '../../jute/records/txn';
 import type { JuteRecord, RecordClass } from '../../jute/types';
-import { rememberSubTxns } from '../../data/data-tree-txn';
+import { PreppedTxn } from '../../data/prepped-txn';
 import { Code, KeeperException } from '../../protocol/keeper-exception';
 import { OpCode, opName } from '../../protocol/op-code';
 import type { Request } from '../request';
 import { decodeMultiOperationRecord, type Op } from './multi-operation-record';
 import { PrepChanges } from './prep-changes';
-import { PreppedTxn } from './prepped-txn';
 import { MarshallingError } from './prep-errors';
 import { pRequest2Txn } from './prep-txn';
 import type { ProcessorContext } from './processor-context';
@@ -152,7 +151,6 @@ export class PrepRequestProcessor {
     request.hdr = this.header(request, zxid, request.type);
 
     const txns: Txn[] = [];
-    const records: JuteRecord[] = [];
     let failed = false;
     for (const op of ops) {
       let type: number;
@@ -185,11 +183,8 @@ export class PrepRequestProcessor {
         }
       }
       txns.push(new PreppedTxn(type, txn));
-      records.push(txn);
     }
-    const multi = new MultiTxn({ txns });
-    rememberSubTxns(multi, records);
-    request.txn = multi;
+    request.txn = new MultiTxn({ txns });
     this.changes.setCurrentTxnDigest(request);
   }
 

@@ -1,7 +1,7 @@
-import type { BinaryOutputArchive } from '../../jute/binary-output-archive';
-import { encode } from '../../jute/codec';
-import { Txn } from '../../jute/records/txn';
-import type { JuteRecord } from '../../jute/types';
+import type { BinaryOutputArchive } from '../jute/binary-output-archive';
+import { encode } from '../jute/codec';
+import { Txn } from '../jute/records/txn';
+import type { JuteRecord } from '../jute/types';
 
 /**
  * One op of a multi as prep built it: a Txn whose `data` is `record` encoded. Serialized
@@ -10,6 +10,7 @@ import type { JuteRecord } from '../../jute/types';
  * ops no longer encodes ~11 KiB into buffers of their own first: that copy, and the new
  * memory outside V8's heap that starts a mark-compact every 64 MB, are gone. `data` is
  * encoded on first read (the log formatter, juteToString, a record decoded back) and kept.
+ * Applying the multi on the server that prepped it reuses `record` (see applyMulti).
  */
 export class PreppedTxn extends Txn {
   private encoded: Buffer | null = null;

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import { decode, encode } from '../../../lib/jute/codec';
-import { ACL, Id } from '../../../lib/jute/records/data';
-import { CheckVersionTxn, CreateTxn, DeleteTxn, ErrorTxn, MultiTxn, SetDataTxn, Txn } from '../../../lib/jute/records/txn';
-import type { JuteRecord } from '../../../lib/jute/types';
-import { OpCode } from '../../../lib/protocol/op-code';
-import { PreppedTxn } from '../../../lib/server/processors/prepped-txn';
+import { decode, encode } from '../../lib/jute/codec';
+import { ACL, Id } from '../../lib/jute/records/data';
+import { CheckVersionTxn, CreateTxn, DeleteTxn, ErrorTxn, MultiTxn, SetDataTxn, Txn } from '../../lib/jute/records/txn';
+import type { JuteRecord } from '../../lib/jute/types';
+import { OpCode } from '../../lib/protocol/op-code';
+import { PreppedTxn } from '../../lib/data/prepped-txn';
 
 const path = fc.string({ unit: 'grapheme', maxLength: 40 }).map((s) => `/${s}`);
 const data = fc.option(fc.uint8Array({ maxLength: 3000 }).map((a) => Buffer.from(a)), { nil: null });

@@ -85,6 +85,12 @@ export function codeName(code: number): string {
 /**
  * KeeperException: an error with ZooKeeper's code. The server throws it from request
  * handling and turns it into the reply header's err; the client rejects with it.
+ *
+ * The server's carry no stack trace. There it is a request's answer (NodeExists, NoNode,
+ * BadVersion are what lock and election recipes expect), thrown inside the processor
+ * chain, whose frames are stream and RxJS plumbing. Capturing them cost ~16 µs per error
+ * reply in a server profile, about as much as the whole request. The client's subclasses
+ * (lib/client/errors) keep theirs: a call the client rejects at once points at user code.
  */
 export class KeeperException extends Error {
   override name = 'KeeperException';
@@ -92,6 +98,12 @@ export class KeeperException extends Error {
     readonly code: number,
     readonly path?: string,
   ) {
-    super(`KeeperErrorCode = ${codeMessage(code)}${path !== undefined ? ` for ${path}` : ''}`);
+    const limit = Error.stackTraceLimit;
+    if (new.target === KeeperException) Error.stackTraceLimit = 0;
+    try {
+      super(`KeeperErrorCode = ${codeMessage(code)}${path !== undefined ? ` for ${path}` : ''}`);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
   }
 }

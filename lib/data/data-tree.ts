@@ -74,6 +74,11 @@ export class DataTree extends DataTreeBookkeeping {
     return this.nodes.get(path);
   }
 
+  /** getNode for prep, whose txn will change the node: its apply then finds it sooner. */
+  getNodeForChange(path: string): DataNode | undefined {
+    return this.nodes.getForChange(path);
+  }
+
   /** Sum of path lengths and data lengths over all nodes (mntr approximate_data_size). */
   approximateDataSize(): number {
     let n = 0;

@@ -43,15 +43,30 @@ describe("NodeHashMap's recently used nodes", () => {
     const a = new DataNode(null, -1n, new StatPersisted());
     const b = new DataNode(null, -1n, new StatPersisted());
     m.put('/x', a);
-    expect(m.get('/x')).toBe(a);
+    expect(m.getForChange('/x')).toBe(a);
     m.remove('/x');
     expect(m.get('/x')).toBeUndefined();
+    expect(m.getForChange('/x')).toBeUndefined();
     m.insert('/x', b);
     expect(m.get('/x')).toBe(b);
+    expect(m.getForChange('/x')).toBe(b);
     m.put('/x', a);
     expect(m.get('/x')).toBe(a);
+    expect(m.getForChange('/x')).toBe(a);
     m.clear();
     expect(m.get('/x')).toBeUndefined();
+  });
+
+  it('hold the nodes prep will change, not every node looked up', () => {
+    const m = new NodeHashMap();
+    const recent = (): Map<string, DataNode> => (m as unknown as { recent: Map<string, DataNode> }).recent;
+    for (let i = 0; i < 10; i++) m.put(`/n${i}`, new DataNode(null, -1n, new StatPersisted()));
+    for (let i = 0; i < 10; i++) expect(m.get(`/n${i}`)).toBeDefined();
+    expect(recent().size).toBe(0);
+    const n3 = m.getForChange('/n3');
+    expect(recent().get('/n3')).toBe(n3);
+    expect(m.get('/n3')).toBe(n3);
+    expect(recent().size).toBe(1);
   });
 
   it('keep the tree digest what a map without them computes', () => {
@@ -61,7 +76,7 @@ describe("NodeHashMap's recently used nodes", () => {
       const data = Buffer.alloc(200, i % 251);
       const node = new DataNode(data, -1n, new StatPersisted({ czxid: BigInt(i) }));
       m.put(`/n${i}`, node);
-      m.get(`/n${i}`);
+      m.getForChange(`/n${i}`);
       expected = BigInt.asIntN(64, expected + calculateDigest(`/n${i}`, data, node.stat));
     }
     expect(m.getDigest()).toBe(expected);

@@ -50,7 +50,7 @@ export class PrepChanges {
   private lookup(path: string): ChangeRecord | null {
     let last = this.outstanding.forPath(path);
     if (last === undefined) {
-      const n = this.tree.getNode(path);
+      const n = this.tree.getNodeForChange(path);
       if (n === undefined) return null;
       last = new ChangeRecord(-1n, path, n.stat, n.numChildren, this.tree.getACLOfNode(n), n.data);
       if (this.digestEnabled) last.digest = { nodeDigest: digestOfNode(path, n), treeDigest: 0n };

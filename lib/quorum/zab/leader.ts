@@ -11,6 +11,7 @@ import { LearnerCnxAcceptor } from './learner-cnx-acceptor';
 import type { LearnerSyncRequest } from './learner-request';
 import type { LeaderZooKeeperServer } from './leader-zookeeper-server';
 import { PacketType } from './packet-types';
+import { OutstandingProposals } from './outstanding-proposals';
 import { Proposal } from './proposal';
 import { encodeProposal } from './packet-encoding';
 import { encodeQuorumPacket, quorumPacket } from './quorum-packet-channel';
@@ -37,7 +38,7 @@ export class Leader {
   readonly learners = new Set<LearnerHandler>();
   readonly forwardingFollowers = new Set<LearnerHandler>();
   readonly observingLearners = new Set<LearnerHandler>();
-  readonly outstandingProposals = new Map<bigint, Proposal>();
+  readonly outstandingProposals = new OutstandingProposals();
   readonly toBeApplied: Proposal[] = [];
   readonly pendingSyncs = new Map<bigint, LearnerSyncRequest[]>();
   readonly proposalStats = new BufferStats();
@@ -330,7 +331,7 @@ export class Leader {
         handler.queuePacket(quorumPacket(PacketType.COMMIT, p.packet.zxid));
       }
       if (handler.learnerType === LearnerType.PARTICIPANT) {
-        const zxids = [...this.outstandingProposals.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        const zxids = [...this.outstandingProposals.keys()];
         for (const zxid of zxids) if (zxid > lastSeenZxid) handler.queuePacket(this.outstandingProposals.get(zxid)!.packet);
       }
     }

@@ -51,7 +51,7 @@ export class OutstandingChanges {
   /** Slots before `head` are applied and cleared, so nothing keeps their records alive. */
   private queue: Array<ChangeRecord | undefined> = [];
   private head = 0;
-  private readonly byPath = new Map<string, ChangeRecord>();
+  private byPath = new Map<string, ChangeRecord>();
 
   get size(): number {
     return this.queue.length - this.head;
@@ -128,13 +128,23 @@ export class OutstandingChanges {
     this.byPath.clear();
   }
 
+  /**
+   * Also starts byPath over (with the records it holds) every 1024 applied txns. A Map
+   * that lives long while every write adds and deletes an entry is a trap for the young
+   * generation: once V8 has promoted its table, every rehash allocates the next table in
+   * the old generation too, and the dead tables keep pointing at the records they held
+   * until the next mark-compact, so each record (and its stat and data) survived the
+   * scavenges and was promoted. A fresh Map starts with a young table.
+   */
   private compact(): void {
     if (this.head === this.queue.length) {
       this.queue = [];
       this.head = 0;
+      if (this.byPath.size === 0) this.byPath = new Map();
     } else if (this.head > 1024 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
       this.head = 0;
+      this.byPath = new Map(this.byPath);
     }
   }
 }

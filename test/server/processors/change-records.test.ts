@@ -93,6 +93,27 @@ describe('OutstandingChanges', () => {
     expect(oc.forPath(`/n${5000n % 7n}`)!.zxid).toBe(5000n);
     expect(oc.forPath(`/n${4999n % 7n}`)).toBeUndefined();
   });
+
+  test('starts its per-path map over, with the same records, as the queue compacts', () => {
+    const oc = new OutstandingChanges();
+    const byPath = (): Map<string, ChangeRecord> => (oc as unknown as { byPath: Map<string, ChangeRecord> }).byPath;
+    const first = byPath();
+    let maps = 1;
+    let last = first;
+    for (let i = 1n; i <= 3000n; i++) {
+      oc.add(rec(i, `/k${i % 300n}`));
+      if (i > 100n) oc.removeApplied(i - 100n);
+      if (byPath() !== last) {
+        maps++;
+        last = byPath();
+      }
+    }
+    // A long pipelined run never empties the queue; the map is still replaced now and then.
+    expect(maps).toBeGreaterThanOrEqual(2);
+    expect(byPath().size).toBe(100);
+    for (let i = 2901n; i <= 3000n; i++) expect(oc.forPath(`/k${i % 300n}`)!.zxid).toBe(i);
+    expect(oc.forPath(`/k${2900n % 300n}`)).toBeUndefined();
+  });
 });
 
 describe('prep helpers', () => {

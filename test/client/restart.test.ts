@@ -26,8 +26,12 @@ describe.each(targets)('client across a restart of $name', (target) => {
     await server.kill();
     await stateBecomes(zk, States.CONNECTING);
     await sleep(500);
+    const startedAt = Date.now();
     await server.start();
-    await stateBecomes(zk, States.CONNECTED, 30000);
+    const startMs = Date.now() - startedAt;
+    await stateBecomes(zk, States.CONNECTED, 30000).catch((e: Error) => {
+      throw new Error(`${e.message}; the server took ${startMs} ms to start again`);
+    });
     expect(zk.sessionId).toBe(id);
     expect(await zk.exists(`${p}/eph`)).not.toBeNull();
     const writer = await clients.connect(server.connectString);

@@ -1,4 +1,4 @@
-import { firstValueFrom, filter, take, timeout, toArray, type Observable } from 'rxjs';
+import { firstValueFrom, filter, take, tap, throwError, timeout, toArray, type Observable } from 'rxjs';
 import { ZooKeeper, States, type WatchedEvent, type ZooKeeperOptions } from '../../../lib/client';
 
 /**
@@ -57,7 +57,15 @@ export function eventWhere(source: Observable<WatchedEvent>, pred: (e: WatchedEv
 }
 
 export function stateBecomes(zk: ZooKeeper, state: States, ms = 15000): Promise<States> {
-  return firstValueFrom(zk.state$.pipe(filter((s) => s === state), timeout(ms)));
+  // rxjs's own TimeoutError has no message: a failure should say what it waited for.
+  const seen: States[] = [];
+  return firstValueFrom(
+    zk.state$.pipe(
+      tap((s) => seen.push(s)),
+      filter((s) => s === state),
+      timeout({ first: ms, with: () => throwError(() => new Error(`the client's state did not become ${state} within ${ms} ms (states seen: ${seen.join(' → ')}; now ${zk.state})`)) }),
+    ),
+  );
 }
 
 /** Collects every event a stream emits, for later assertions. */

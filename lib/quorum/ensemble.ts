@@ -83,7 +83,6 @@ export class InProcessEnsemble {
     return this.servers.map((s) => s.id);
   }
 
-  /** Starts every server. */
   /** Starts every server; when one fails, those already running are stopped before it throws. */
   async start(): Promise<this> {
     try {

@@ -79,30 +79,16 @@ export class OutstandingProposals {
 
   /**
    * Consecutive zxids sit at consecutive slots, so the guess from the head is exact; a gap
-   * (a zxid never proposed) falls back to a binary search.
+   * (a zxid never proposed) falls back to a scan of the few outstanding.
    */
   private indexOf(zxid: bigint): number {
-    if (this.count === 0) return -1;
-    const first = this.slots[this.head]!;
-    const offset = zxid - first.zxid;
+    // Below the first or past the last: the misses processAck and tryToCommit ask about.
+    if (this.count === 0 || zxid > this.lastZxid) return -1;
+    const offset = zxid - this.slots[this.head]!.zxid;
     if (offset < 0n) return -1;
     const guess = this.head + Number(offset);
     if (guess < this.slots.length && this.slots[guess]?.zxid === zxid) return guess;
-    let lo = this.head;
-    let hi = this.slots.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      let j = mid;
-      while (j <= hi && this.slots[j] === undefined) j++;
-      if (j > hi) {
-        hi = mid - 1;
-        continue;
-      }
-      const z = this.slots[j]!.zxid;
-      if (z === zxid) return j;
-      if (z < zxid) lo = j + 1;
-      else hi = mid - 1;
-    }
+    for (let i = this.head; i < this.slots.length; i++) if (this.slots[i]?.zxid === zxid) return i;
     return -1;
   }
 }

@@ -1,6 +1,6 @@
+import { adler32, adler32Update } from './adler32';
+
 const MOD = 65521;
-/** Largest n such that 255·n·(n+1)/2 + (n+1)·(MOD−1) < 2^32: sums can wait that long. */
-const NMAX = 5552;
 
 /**
  * java.util.zip.Adler32 fed piece by piece, as SnapStream's CheckedOutputStream and
@@ -8,36 +8,22 @@ const NMAX = 5552;
  * before it, so the value has to follow a stream written (or read) in chunks.
  */
 export class Adler32 {
-  private a = 1;
-  private b = 0;
+  private sum = 1;
 
   update(buf: Uint8Array, start = 0, end = buf.length): this {
-    let a = this.a;
-    let b = this.b;
-    let i = start;
-    while (i < end) {
-      const stop = Math.min(i + NMAX, end);
-      for (; i < stop; i++) {
-        a += buf[i];
-        b += a;
-      }
-      a %= MOD;
-      b %= MOD;
-    }
-    this.a = a;
-    this.b = b;
+    this.sum = adler32Update(this.sum, buf, start, end);
     return this;
   }
 
   /** Checksum.getValue(): unsigned 32 bits, stored in the seal as a long. */
   get value(): number {
-    return ((this.b << 16) | this.a) >>> 0;
+    return this.sum;
   }
 }
 
 /** The Adler-32 of one range of bytes. */
 export function adler32Of(buf: Uint8Array, start = 0, end = buf.length): number {
-  return new Adler32().update(buf, start, end).value;
+  return adler32(buf, start, end);
 }
 
 /**

@@ -4,7 +4,7 @@ import type { FileIO, StoredFile } from '../../lib/persistence/file-io';
 import type { TxnEntry, TxnLog } from '../../lib/persistence/txn-log';
 import { serializeTxnInto } from '../../lib/persistence/txn-serde';
 import { BinaryOutputArchive } from '../../lib/jute/binary-output-archive';
-import { adler32 } from './adler32';
+import { adler32 } from '../../lib/persistence/adler32';
 import { TxnLogAppendError, TxnLogClosedError } from './errors';
 import { calculateFileSizeWithPadding, DEFAULT_PREALLOC_SIZE } from './file-padding';
 import { readTxnLog, type ReadListener } from './file-txn-iterator';

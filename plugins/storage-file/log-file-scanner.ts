@@ -1,5 +1,5 @@
 import type { FileIO, StoredFile } from '../../lib/persistence/file-io';
-import { adler32 } from './adler32';
+import { adler32 } from '../../lib/persistence/adler32';
 import { TxnLogCorruptError, TxnLogFormatError } from './errors';
 import { FileWindow } from './file-window';
 import {

@@ -1,4 +1,4 @@
-import { adler32 } from './adler32';
+import { adler32 } from '../../lib/persistence/adler32';
 
 /**
  * FileTxnLog's on-disk format (ZooKeeper 3.8, version 2):

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serializeTxn } from '../../lib/persistence/txn-serde';
-import { adler32 } from '../../plugins/storage-file/adler32';
+import { adler32 } from '../../lib/persistence/adler32';
 import { calculateFileSizeWithPadding } from '../../plugins/storage-file/file-padding';
 import { FileTxnLog } from '../../plugins/storage-file/file-txn-log';
 import { makeLogName, zxidFromLogName } from '../../plugins/storage-file/txn-log-format';

@@ -4,7 +4,7 @@ import { adler32Of, Adler32 } from '../../lib/persistence/snapshot-checksum';
 import { parseSnapshot, SnapshotFormatError, SNAP_MAGIC } from '../../lib/persistence/snapshot-format';
 import { applySnapshot } from '../../lib/persistence/snapshot-load';
 import { serializeSnapshot, serializeSnapshotToBuffer } from '../../lib/persistence/snapshot-serializer';
-import { adler32 } from '../../plugins/storage-file/adler32';
+import { adler32 } from '../../lib/persistence/adler32';
 import { describeSessions, describeTree, Workload } from './snapshot-fixtures';
 
 function roundTrip(w: Workload, opts: { digestEnabled?: boolean } = {}) {

@@ -85,5 +85,5 @@ export function adler32UpdateJs(adler: number, buf: Uint8Array, start = 0, end =
   return ((b << 16) | a) >>> 0;
 }
 
-/** Whether adler32Update uses the WebAssembly module here (for tests and the log). */
+/** Whether adler32Update uses the WebAssembly module in this runtime (tests check it does on Node 20). */
 export const adler32UsesWasm = wasm !== null;

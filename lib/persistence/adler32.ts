@@ -1,6 +1,8 @@
 import { ADLER32_WASM_BASE64 } from './adler32-wasm';
 
-const MOD = 65521;
+/** Adler-32's modulus: the largest prime below 2^16. */
+export const ADLER_MOD = 65521;
+const MOD = ADLER_MOD;
 /** Largest n such that 255·n·(n+1)/2 + (n+1)·(MOD−1) < 2^32: sums can wait that long. */
 const NMAX = 5552;
 /** Below this many bytes the copy into WebAssembly memory and the call cost more than JS. */

@@ -1,6 +1,7 @@
-import { adler32, adler32Update } from './adler32';
+import { ADLER_MOD as MOD, adler32Update } from './adler32';
 
-const MOD = 65521;
+/** The Adler-32 of one range of bytes (the one implementation, in adler32.ts). */
+export { adler32 as adler32Of } from './adler32';
 
 /**
  * java.util.zip.Adler32 fed piece by piece, as SnapStream's CheckedOutputStream and
@@ -21,15 +22,10 @@ export class Adler32 {
   }
 }
 
-/** The Adler-32 of one range of bytes. */
-export function adler32Of(buf: Uint8Array, start = 0, end = buf.length): number {
-  return adler32(buf, start, end);
-}
-
 /**
  * zlib's adler32_combine: the Adler-32 of A followed by B, from the Adler-32 of each and
- * B's length. Lets a seal be computed from a checksum of the body taken elsewhere (in
- * zlib, off the main thread) and the few bytes written after it.
+ * B's length. Lets a seal be computed from a checksum of the body taken as it was written
+ * and the few bytes written after it.
  */
 export function adler32Combine(adlerA: number, adlerB: number, lengthB: number): number {
   const rem = lengthB % MOD;

@@ -331,8 +331,7 @@ export class Leader {
         handler.queuePacket(quorumPacket(PacketType.COMMIT, p.packet.zxid));
       }
       if (handler.learnerType === LearnerType.PARTICIPANT) {
-        const zxids = [...this.outstandingProposals.keys()];
-        for (const zxid of zxids) if (zxid > lastSeenZxid) handler.queuePacket(this.outstandingProposals.get(zxid)!.packet);
+        for (const p of this.outstandingProposals.values()) if (p.zxid > lastSeenZxid) handler.queuePacket(p.packet);
       }
     }
     if (handler.learnerType === LearnerType.PARTICIPANT) this.forwardingFollowers.add(handler);

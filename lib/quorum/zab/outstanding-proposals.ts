@@ -64,9 +64,14 @@ export class OutstandingProposals {
 
   /** Zxids in ascending order. */
   *keys(): IterableIterator<bigint> {
+    for (const p of this.values()) yield p.zxid;
+  }
+
+  /** Proposals in zxid order. */
+  *values(): IterableIterator<Proposal> {
     for (let i = this.head; i < this.slots.length; i++) {
       const p = this.slots[i];
-      if (p !== undefined) yield p.zxid;
+      if (p !== undefined) yield p;
     }
   }
 

@@ -38,6 +38,11 @@ export interface ServerConfig {
    * per write, and the checks against a leader's or a log's digest go with it.
    */
   digestEnabled: boolean;
+  /**
+   * zoolab.valueArena (zoolab's own, default true): znode values live in the tree's
+   * ZnodeValueArena, recycled on overwrite and delete; false keeps one Buffer per value.
+   */
+  valueArena: boolean;
   /** zookeeper.skipACL=yes: no ACL is checked (Java honours exactly "yes"). */
   skipACL: boolean;
   /** zookeeper.enforceQuota: writes past a hard quota fail with QuotaExceeded (default off). */
@@ -101,6 +106,7 @@ export function defaultServerConfig(): ServerConfig {
     fourLetterWordWhitelist: ['srvr'],
     extendedTypesEnabled: false,
     digestEnabled: true,
+    valueArena: true,
     skipACL: false,
     enforceQuota: false,
     closeSessionTxnEnabled: true,

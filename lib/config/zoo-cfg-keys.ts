@@ -74,6 +74,7 @@ const SYSTEM_PROPERTY_KEYS: Record<string, KeyHandler> = {
   '4lw.commands.whitelist': (c, v) => void (c.fourLetterWordWhitelist = parseWhitelist(v)),
   extendedTypesEnabled: (c, v, k, x) => void (c.extendedTypesEnabled = parseBooleanValue(k, v, x.file)),
   'digest.enabled': (c, v, k, x) => void (c.digestEnabled = parseBooleanValue(k, v, x.file)),
+  'zoolab.valueArena': (c, v, k, x) => void (c.valueArena = parseBooleanValue(k, v, x.file)),
   skipACL: (c, v, k, x) => void (c.skipACL = parseSkipACL(k, v, x.file)),
   enforceQuota: (c, v, k, x) => void (c.enforceQuota = parseBooleanValue(k, v, x.file)),
   'closeSessionTxn.enabled': (c, v, k, x) => void (c.closeSessionTxnEnabled = parseBooleanValue(k, v, x.file)),

@@ -8,6 +8,7 @@ import { DataTreeQuotas } from './data-tree-quota';
 import { nodesInTreeOrder } from './data-tree-snapshot';
 import { DataTreeWatches } from './data-tree-watches';
 import { NodeHashMap } from './node-hash-map';
+import { ZnodeValueArena } from './znode-value-arena';
 import type { Watcher } from './watcher';
 
 export interface DataTreeOptions {
@@ -17,6 +18,11 @@ export interface DataTreeOptions {
   digestEnabled?: boolean;
   /** zookeeper.enforceQuota (default false): checkQuota throws on hard limits. */
   enforceQuota?: boolean;
+  /**
+   * zoolab.valueArena (default true): keep znode values in a ZnodeValueArena, recycled on
+   * overwrite and delete, rather than one Buffer each (see znode-value-arena.ts).
+   */
+  valueArena?: boolean;
   logger?: Logger;
 }
 
@@ -28,6 +34,8 @@ export interface DataTreeOptions {
  */
 export abstract class DataTreeBookkeeping {
   readonly extendedTypesEnabled: boolean;
+  /** Where node values live; null keeps each value in the Buffer it came in. */
+  valueArena: ZnodeValueArena | null;
   readonly digestEnabled: boolean;
   /** Whether checkQuota enforces; the request processors may flip it from config. */
   enforceQuota: boolean;
@@ -56,7 +64,8 @@ export abstract class DataTreeBookkeeping {
     this.log = opts.logger ?? silentLogger;
     this.aclCache = new ReferenceCountedACLCache(this.log);
     this.nodes = new NodeHashMap(this.digestEnabled);
-    this.quotas = new DataTreeQuotas(this.nodes, this.log);
+    this.valueArena = (opts.valueArena ?? true) ? new ZnodeValueArena() : null;
+    this.quotas = new DataTreeQuotas(this.nodes, this.log, (old) => this.valueArena?.release(old));
     this.digests = new DataTreeDigests(this.digestEnabled, this.log);
     this.watches = new DataTreeWatches((path) => this.nodes.get(path));
     this.ephemerals = new DataTreeEphemerals(this.extendedTypesEnabled);

@@ -18,6 +18,8 @@ export class DataTreeQuotas {
   constructor(
     private readonly nodes: NodeHashMap,
     private readonly log: Logger,
+    /** Called with a stat node's value when it is replaced (the tree's value arena takes its slot back). */
+    private readonly released: (old: Buffer | null) => void = () => {},
   ) {}
 
   /** DataTree.getMaxPrefixWithQuota: the quota'd path that governs `path`, or null. */
@@ -68,6 +70,7 @@ export class DataTreeQuotas {
     if (updated === null) return;
     updated.count = updated.count + countDiff;
     updated.bytes = updated.bytes + bytesDiff;
+    this.released(statNode.data);
     statNode.data = updated.getStatsBytes();
   }
 
@@ -85,6 +88,7 @@ export class DataTreeQuotas {
       return;
     }
     this.nodes.preChange(statPath, node);
+    this.released(node.data);
     node.data = strack.getStatsBytes();
     this.nodes.postChange(statPath, node);
   }

@@ -8,6 +8,7 @@ import { DataTreeBookkeeping, type DataTreeOptions } from './data-tree-bookkeepi
 import { applyTxn, killSession, ProcessTxnResult } from './data-tree-txn';
 import { restoreTree } from './data-tree-snapshot';
 import { Quotas } from './quotas';
+import { ZnodeValueArena } from './znode-value-arena';
 import type { Watcher } from './watcher';
 
 export { ProcessTxnResult } from './data-tree-txn';
@@ -163,6 +164,7 @@ export class DataTree extends DataTreeBookkeeping {
     this.ephemerals.remove(path, node.stat.ephemeralOwner);
 
     this.quotas.nodeDeleted(path, parentName, childName, node.data);
+    this.valueArena?.release(node.data);
     const processed = this.watches.dataWatches.triggerWatch(path, EventType.NodeDeleted, zxid);
     this.watches.childWatches.triggerWatch(path, EventType.NodeDeleted, zxid, processed);
     this.watches.childWatches.triggerWatch(watchPathOf(parentName), EventType.NodeChildrenChanged, zxid);
@@ -180,6 +182,11 @@ export class DataTree extends DataTreeBookkeeping {
     n.stat.version = version;
     const s = this.statOf(n);
     this.nodes.postChange(path, n);
+    // After postChange: the digest was taken from `data`, which prep's memo knows by identity.
+    if (this.valueArena !== null) {
+      n.data = this.valueArena.adopt(data);
+      this.valueArena.release(lastData);
+    }
     this.quotas.dataChanged(path, lastData, data);
     this.nodeDataSize += nodeSize(path, data) - nodeSize(path, lastData);
     this.watches.dataWatches.triggerWatch(path, EventType.NodeDataChanged, zxid);
@@ -310,7 +317,10 @@ export class DataTree extends DataTreeBookkeeping {
 
   /** Java's deserialize: replaces the whole tree with a snapshot's ACL entries and nodes. */
   restore(aclEntries: Iterable<readonly [bigint, ACL[]]>, nodes: Iterable<readonly [string, DataNode]>): void {
+    // The old tree's values stay with the old arena (readers still holding one keep its slab).
+    if (this.valueArena !== null) this.valueArena = new ZnodeValueArena();
     restoreTree(this, aclEntries, nodes);
     this.nodeDataSize = this.approximateDataSize();
   }
 }
+

@@ -28,10 +28,16 @@ export class DatabaseRestoreError extends Error {
 
 /** The zoo.cfg switches the tree itself reads (ZooKeeperServer's system properties in Java). */
 export function treeOptionsOf(
-  c: { extendedTypesEnabled: boolean; digestEnabled: boolean; enforceQuota: boolean },
+  c: { extendedTypesEnabled: boolean; digestEnabled: boolean; enforceQuota: boolean; valueArena?: boolean },
   logger: Logger,
 ): DataTreeOptions {
-  return { extendedTypesEnabled: c.extendedTypesEnabled, digestEnabled: c.digestEnabled, enforceQuota: c.enforceQuota, logger };
+  return {
+    extendedTypesEnabled: c.extendedTypesEnabled,
+    digestEnabled: c.digestEnabled,
+    enforceQuota: c.enforceQuota,
+    valueArena: c.valueArena ?? true,
+    logger,
+  };
 }
 
 /**

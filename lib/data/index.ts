@@ -17,5 +17,6 @@ export * from './data-tree-watches';
 export * from './data-tree-ephemerals';
 export * from './data-tree-snapshot';
 export * from './data-tree-txn';
+export * from './znode-value-arena';
 export * from './data-tree-bookkeeping';
 export * from './data-tree';

@@ -39,8 +39,9 @@ export interface ServerConfig {
    */
   digestEnabled: boolean;
   /**
-   * zoolab.valueArena (zoolab's own, default true): znode values live in the tree's
-   * ZnodeValueArena, recycled on overwrite and delete; false keeps one Buffer per value.
+   * zoolab.valueArena (zoolab's own, default true): values set by setData live in the
+   * tree's ZnodeValueArena, recycled on overwrite and delete; false keeps one Buffer per
+   * value.
    */
   valueArena: boolean;
   /** zookeeper.skipACL=yes: no ACL is checked (Java honours exactly "yes"). */

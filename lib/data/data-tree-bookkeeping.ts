@@ -19,8 +19,8 @@ export interface DataTreeOptions {
   /** zookeeper.enforceQuota (default false): checkQuota throws on hard limits. */
   enforceQuota?: boolean;
   /**
-   * zoolab.valueArena (default true): keep znode values in a ZnodeValueArena, recycled on
-   * overwrite and delete, rather than one Buffer each (see znode-value-arena.ts).
+   * zoolab.valueArena (default true): keep values set by setData in a ZnodeValueArena,
+   * recycled on overwrite and delete, rather than one Buffer each (see znode-value-arena.ts).
    */
   valueArena?: boolean;
   logger?: Logger;

@@ -39,6 +39,9 @@ export interface ZnodeValueArenaOptions {
 const GRAIN_SHIFT = 6;
 const GRAIN = 1 << GRAIN_SHIFT;
 
+/** 64-byte grains a value of `length` bytes takes: its size class. */
+const grainsOf = (length: number): number => (length + GRAIN - 1) >>> GRAIN_SHIFT;
+
 export interface ZnodeValueArenaStats {
   /** Slabs held. */
   slabs: number;
@@ -68,7 +71,6 @@ export class ZnodeValueArena {
   private quarantine: number[] = [];
   private quarantineGrains: number[] = [];
   private recycleScheduled = false;
-  private held = 0;
 
   constructor(opts: ZnodeValueArenaOptions = {}) {
     this.slabBytes = opts.slabBytes ?? 1 << 20;
@@ -81,7 +83,7 @@ export class ZnodeValueArena {
   adopt(src: Buffer | null): Buffer | null;
   adopt(src: Buffer | null): Buffer | null {
     if (src === null || src.length === 0 || src.length > this.maxValueBytes) return src;
-    const grains = (src.length + GRAIN - 1) >>> GRAIN_SHIFT;
+    const grains = grainsOf(src.length);
     const list = this.free[grains];
     let slab: number;
     let offset: number;
@@ -99,7 +101,6 @@ export class ZnodeValueArena {
     const s = this.slabs[slab]!;
     s.set(src, offset);
     this.live[slab]++;
-    this.held++;
     return s.subarray(offset, offset + src.length);
   }
 
@@ -119,7 +120,7 @@ export class ZnodeValueArena {
     if (slab === undefined) return;
     const offset = buf.byteOffset - this.slabs[slab]!.byteOffset;
     this.quarantine.push(slab * this.slabBytes + offset);
-    this.quarantineGrains.push((buf.length + GRAIN - 1) >>> GRAIN_SHIFT);
+    this.quarantineGrains.push(grainsOf(buf.length));
     if (!this.recycleScheduled) {
       this.recycleScheduled = true;
       this.schedule(() => this.recycle());
@@ -138,7 +139,6 @@ export class ZnodeValueArena {
     for (let i = 0; i < slots.length; i++) {
       const slab = Math.floor(slots[i] / this.slabBytes);
       (this.free[grains[i]] ??= []).push(slots[i]);
-      this.held--;
       if (--this.live[slab] === 0 && slab !== this.current) (emptied ??= []).push(slab);
     }
     if (emptied !== null) this.drop(emptied);
@@ -146,10 +146,15 @@ export class ZnodeValueArena {
 
   stats(): ZnodeValueArenaStats {
     let slabs = 0;
-    for (const s of this.slabs) if (s !== null) slabs++;
+    let values = 0;
+    for (let i = 0; i < this.slabs.length; i++) {
+      if (this.slabs[i] === null) continue;
+      slabs++;
+      values += this.live[i];
+    }
     let freeSlots = 0;
     for (const l of this.free) freeSlots += l?.length ?? 0;
-    return { slabs, slabBytes: slabs * this.slabBytes, values: this.held, freeSlots, quarantined: this.quarantine.length };
+    return { slabs, slabBytes: slabs * this.slabBytes, values, freeSlots, quarantined: this.quarantine.length };
   }
 
   private newSlab(): void {

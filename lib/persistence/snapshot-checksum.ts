@@ -1,8 +1,5 @@
 import { ADLER_MOD as MOD, adler32Update } from './adler32';
 
-/** The Adler-32 of one range of bytes (the one implementation, in adler32.ts). */
-export { adler32 as adler32Of } from './adler32';
-
 /**
  * java.util.zip.Adler32 fed piece by piece, as SnapStream's CheckedOutputStream and
  * CheckedInputStream are: a snapshot's seal holds the Adler-32 of every uncompressed byte

@@ -3,7 +3,8 @@ import type { DataNode } from '../data/data-node';
 import type { ZxidDigest } from '../data/data-tree-digest';
 import { DIGEST_VERSION } from '../data/digest-calculator';
 import { BinaryOutputArchive } from '../jute/binary-output-archive';
-import { Adler32, adler32Combine, adler32Of } from './snapshot-checksum';
+import { adler32 } from './adler32';
+import { Adler32, adler32Combine } from './snapshot-checksum';
 import { SNAP_DBID, SNAP_MAGIC, SNAP_VERSION } from './snapshot-format';
 
 export const DEFAULT_SNAPSHOT_CHUNK_SIZE = 64 * 1024;
@@ -154,7 +155,7 @@ export function snapshotTrailer(bodyChecksum: number, digest: ZxidDigest | null)
     oa.writeLong(digest.zxid, 'zxid');
     oa.writeInt(digest.digestVersion, 'digestVersion');
     oa.writeLong(digest.digest, 'digest');
-    const sum = adler32Combine(bodyChecksum, adler32Of(oa.rawBuffer, 0, oa.length), oa.length);
+    const sum = adler32Combine(bodyChecksum, adler32(oa.rawBuffer, 0, oa.length), oa.length);
     oa.writeLong(BigInt(sum), 'val');
     oa.writeString(ROOT_ALIAS, 'path');
   }

@@ -28,14 +28,14 @@ export class DatabaseRestoreError extends Error {
 
 /** The zoo.cfg switches the tree itself reads (ZooKeeperServer's system properties in Java). */
 export function treeOptionsOf(
-  c: { extendedTypesEnabled: boolean; digestEnabled: boolean; enforceQuota: boolean; valueArena?: boolean },
+  c: { extendedTypesEnabled: boolean; digestEnabled: boolean; enforceQuota: boolean; valueArena: boolean },
   logger: Logger,
 ): DataTreeOptions {
   return {
     extendedTypesEnabled: c.extendedTypesEnabled,
     digestEnabled: c.digestEnabled,
     enforceQuota: c.enforceQuota,
-    valueArena: c.valueArena ?? true,
+    valueArena: c.valueArena,
     logger,
   };
 }

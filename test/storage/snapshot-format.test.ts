@@ -1,6 +1,7 @@
 import { DataTree } from '../../lib/data/data-tree';
 import { InvalidSnapshotError } from '../../lib/data/data-tree-snapshot';
-import { adler32Of, Adler32 } from '../../lib/persistence/snapshot-checksum';
+import { Adler32 } from '../../lib/persistence/snapshot-checksum';
+import { adler32 as adler32Of } from '../../lib/persistence/adler32';
 import { parseSnapshot, SnapshotFormatError, SNAP_MAGIC } from '../../lib/persistence/snapshot-format';
 import { applySnapshot } from '../../lib/persistence/snapshot-load';
 import { serializeSnapshot, serializeSnapshotToBuffer } from '../../lib/persistence/snapshot-serializer';

@@ -8,7 +8,9 @@ import type { ServerConfig } from '../lib/config/server-config';
 import { InProcessEnsemble, type EnsembleNodeSpec, type InProcessEnsembleOptions } from '../lib/quorum/ensemble';
 import { CLIENT_TRANSPORT } from '../lib/transport/client-transport';
 import { PEER_TRANSPORT, type PeerTransport } from '../lib/transport/peer-transport';
-import { storageFileModule } from './storage-file';
+import type { FileIO } from '../lib/persistence/file-io';
+import { nodeFileIO, storageFileModule } from './storage-file';
+import { trackedFileIO } from './tracked-file-io';
 import { MemoryEpochStore, MemorySnapshotStore, MemoryTxnLog, storageMemoryModule } from './storage-memory';
 import { MemoryClientNetwork, MemoryNetwork, SimulationClock, type NetworkFaults } from './transport-memory';
 import * as transportTcp from './transport-tcp';
@@ -59,12 +61,16 @@ export async function startInProcessEnsemble(opts: StartEnsembleOptions): Promis
   let network: MemoryNetwork | null = null;
   let clients: MemoryClientNetwork | null = null;
   let clock: Clock;
+  let fileIO: FileIO | undefined;
   let ports: InProcessEnsembleOptions['ports'];
   const ids = typeof opts.nodes === 'number' ? Array.from({ length: opts.nodes }, (_, i) => i + 1) : opts.nodes.map((n) => n.id);
   if ((opts.transport ?? (opts.peerTransport ? 'tcp' : 'memory')) === 'memory') {
     const sim = new SimulationClock();
-    // Files finish in real time: give them a moment before virtual time moves on.
-    if (opts.storage && opts.storage !== 'memory') sim.ioGraceMs = 3;
+    // Files finish in real time: virtual time waits for them before it moves on.
+    if (opts.storage && opts.storage !== 'memory') {
+      sim.ioGraceMs = 3;
+      fileIO = trackedFileIO(nodeFileIO, (p) => sim.track(p));
+    }
     clock = sim;
     network = new MemoryNetwork(sim, new SeededRandom(seed).fork('network'), opts.faults);
     clients = new MemoryClientNetwork(sim);
@@ -84,7 +90,7 @@ export async function startInProcessEnsemble(opts: StartEnsembleOptions): Promis
   const stores = new Map<number, { txnLog: MemoryTxnLog; snapshots: MemorySnapshotStore; epochs: MemoryEpochStore }>();
   const storage = (id: number): ContainerModule[] => {
     if (opts.storage && opts.storage !== 'memory') {
-      return [storageFileModule({ dataLogDir: `${opts.storage.dataDir}/server.${id}` })];
+      return [storageFileModule({ dataLogDir: `${opts.storage.dataDir}/server.${id}`, io: fileIO })];
     }
     let s = stores.get(id);
     if (!s) {

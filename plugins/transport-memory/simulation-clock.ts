@@ -56,17 +56,37 @@ export class SimulationClock implements Clock {
    */
   ioGraceMs = 0;
   private graceGivenAt = -1;
+  /** Real IO started through track() and not finished yet. */
+  private ioInFlight = 0;
 
   constructor(start = 0) {
     this.time = start;
   }
 
-  /** Before time moves past now: let real IO land (see ioGraceMs). True if it waited. */
+  /**
+   * Counts `io` as real IO in flight until it settles: virtual time does not move on
+   * while any is (see grace). A fixed grace alone let a busy machine's slow fsyncs fall
+   * behind timeouts that virtual time kept firing.
+   */
+  track<T>(io: Promise<T>): Promise<T> {
+    this.ioInFlight++;
+    const done = () => void this.ioInFlight--;
+    io.then(done, done);
+    return io;
+  }
+
+  /**
+   * Before time moves past now: let real IO land (see ioGraceMs), and any IO tracked and
+   * the IO its continuations start (up to 10 real seconds). True if it waited.
+   */
   private async grace(nextAt: number | null): Promise<boolean> {
     if (this.ioGraceMs <= 0 || this.graceGivenAt === this.time || (nextAt !== null && nextAt <= this.time)) return false;
     this.graceGivenAt = this.time;
-    await new Promise((resolve) => setTimeout(resolve, this.ioGraceMs));
-    await settle();
+    const giveUp = Date.now() + 10_000;
+    do {
+      await new Promise((resolve) => setTimeout(resolve, this.ioGraceMs));
+      await settle();
+    } while (this.ioInFlight > 0 && Date.now() < giveUp);
     return true;
   }
 

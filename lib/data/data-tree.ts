@@ -323,4 +323,3 @@ export class DataTree extends DataTreeBookkeeping {
     this.nodeDataSize = this.approximateDataSize();
   }
 }
-

@@ -2,8 +2,7 @@ import { ADLER32_WASM_BASE64 } from './adler32-wasm';
 
 /** Adler-32's modulus: the largest prime below 2^16. */
 export const ADLER_MOD = 65521;
-const MOD = ADLER_MOD;
-/** Largest n such that 255·n·(n+1)/2 + (n+1)·(MOD−1) < 2^32: sums can wait that long. */
+/** Largest n such that 255·n·(n+1)/2 + (n+1)·(ADLER_MOD−1) < 2^32: sums can wait that long. */
 const NMAX = 5552;
 /** Below this many bytes the copy into WebAssembly memory and the call cost more than JS. */
 const WASM_MIN_BYTES = 192;
@@ -81,8 +80,8 @@ export function adler32UpdateJs(adler: number, buf: Uint8Array, start = 0, end =
       a += buf[i];
       b += a;
     }
-    a %= MOD;
-    b %= MOD;
+    a %= ADLER_MOD;
+    b %= ADLER_MOD;
   }
   return ((b << 16) | a) >>> 0;
 }

@@ -53,6 +53,8 @@ export interface BenchOptions {
   profile: boolean;
   /** Live progress bars (off when stderr is not a terminal). */
   progress: boolean;
+  /** Before each run, sync and wait for a quiet machine (benchmarks/settle.ts). */
+  settle: boolean;
   quick: boolean;
 }
 
@@ -97,6 +99,7 @@ export function defaultBenchOptions(zoolabBin: string, quick = false): BenchOpti
     outDir: null,
     profile: false,
     progress: true,
+    settle: true,
     quick,
   };
 }
@@ -134,6 +137,7 @@ export interface RawBenchFlags {
   out?: string;
   profile?: boolean;
   progress?: boolean;
+  settle?: boolean;
   zoolabBin?: string;
 }
 
@@ -230,6 +234,7 @@ export function benchOptionsFrom(flags: RawBenchFlags, zoolabBin: string): Bench
   if (flags.watchers !== undefined) o.fanoutWatchers = int('--watchers', flags.watchers, 1, 100000);
   if (flags.out !== undefined) o.outDir = flags.out;
   if (flags.profile !== undefined) o.profile = flags.profile;
+  if (flags.settle !== undefined) o.settle = flags.settle;
   if (flags.progress !== undefined) o.progress = flags.progress;
   if (o.profile && !o.targets.includes('zoolab')) throw new BenchOptionError('--profile profiles the zoolab server: include zoolab in --targets');
   if (o.ensemble > 1) checkEnsembleOptions(o, flags);

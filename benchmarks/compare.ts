@@ -1,6 +1,7 @@
 import type { LatencySummary } from './latency-histogram';
 import type { GeneratorCost } from './load-runner';
 import type { ServerWork } from './server-work';
+import type { SettleResult } from './settle';
 import type { WorkloadClass, WorkloadName } from './workloads';
 
 /**
@@ -33,6 +34,12 @@ export interface RunRecord {
   /** The server's CPU over the window, % of one core (started targets only). */
   serverCpuPercent: number | null;
   serverRssMb: number | null;
+  /** The whole machine's process CPU over the window, % of one core (benchmarks/machine-cpu.ts). */
+  machineCpuPercent?: number | null;
+  /** The hypervisor's steal over the window, % of one core. */
+  stealPercent?: number | null;
+  /** How the machine was brought to quiet before the run (null: --no-settle). */
+  settle?: SettleResult | null;
   /** Snapshots and txn-log syncs in the window, from mntr (started targets; see server-work.ts). */
   serverWork?: ServerWork | null;
   notificationLatency?: LatencySummary;

@@ -5,10 +5,12 @@ import type { RunRecord } from './compare';
 import { createFixtures } from './fixtures';
 import { encodeHistogram, newHistogram, percentileSpectrum, summarize } from './latency-histogram';
 import { runLoad, type LoadOutcome, type LoadPlan } from './load-runner';
+import { machineCpuBetween, readMachineCpu, type MachineCpu } from './machine-cpu';
 import { mergeRounds } from './merge-rounds';
 import type { ProgressFactory } from './progress';
 import { fmtMs, fmtOps } from './report-table';
 import { readServerWork, workBetween, type ServerWork } from './server-work';
+import { settleMachine } from './settle';
 import { processCpuMs, processRssMb } from './targets/process-util';
 import type { Target } from './targets/target';
 import { workloadDef, type Fixture, type WorkloadDef, type WorkloadName } from './workloads';
@@ -57,6 +59,10 @@ export async function measureWorkload(o: BenchOptions, target: Target, name: Wor
   const w = workloadDef(name);
   const plan = planFor(o, target, w);
   const bar = progress.start(`${name} on ${target.name}`, o.warmupSec + (o.durationSec ?? 0), o.ops);
+  // Before the warm-up: the warm-up then loads this target on a machine nothing else is using.
+  const settle = o.settle ? await settleMachine() : null;
+  let machine0: MachineCpu | null = null;
+  let machine1: MachineCpu | null = null;
   let cpu0: number | null = null;
   let cpu1: number | null = null;
   let t0 = 0;
@@ -75,6 +81,8 @@ export async function measureWorkload(o: BenchOptions, target: Target, name: Wor
           if (edge === 'start') work0 = readServerWork(mntrAt);
           else work1 = readServerWork(mntrAt);
         }
+        if (edge === 'start') machine0 = readMachineCpu();
+        else machine1 = readMachineCpu();
         if (target.pid === null) return;
         const cpu = target.cpuMs ? target.cpuMs() : processCpuMs(target.pid);
         if (edge === 'start') {
@@ -92,7 +100,8 @@ export async function measureWorkload(o: BenchOptions, target: Target, name: Wor
   }
   const serverCpuPercent = cpu0 !== null && cpu1 !== null && t1 > t0 ? (100 * (cpu1 - cpu0)) / (t1 - t0) : null;
   const serverWork = work0 !== null && work1 !== null ? workBetween(await work0, await work1) : null;
-  const record = toRecord(target, w, o, outcome, failure, serverCpuPercent, serverWork);
+  const machine = machineCpuBetween(machine0, machine1, t1 - t0);
+  const record = { ...toRecord(target, w, o, outcome, failure, serverCpuPercent, serverWork), machineCpuPercent: machine?.busyPercent ?? null, stealPercent: machine?.stealPercent ?? null, settle };
   bar.stop(
     record.failure
       ? `FAILED: ${record.failure}`

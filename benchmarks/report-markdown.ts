@@ -1,6 +1,6 @@
 import { TARGETS, type ComparisonRow, type RunRecord } from './compare';
 import type { ProfileSummary } from './cpu-profile-summary';
-import { compareCells, COMPARE_HEADERS, CPU_PER_OP_NOTE, fmtMs, fmtOps, roundsLine, RUN_HEADERS, runCells, SERVER_WORK_NOTE } from './report-table';
+import { compareCells, COMPARE_HEADERS, CPU_PER_OP_NOTE, fmtMs, fmtOps, roundsLine, RUN_HEADERS, runCells, SERVER_WORK_NOTE, unsettledLines } from './report-table';
 import type { SuiteMeta } from './suite-meta';
 
 /** The Markdown report: setup stated in full, every run, the verdicts, the plots. */
@@ -25,6 +25,7 @@ export function runsTable(runs: RunRecord[]): string[] {
   for (const r of runs.filter((r) => r.failure)) out.push(`- ${r.workload} on ${r.target} **FAILED**: ${r.failure}`);
   for (const r of runs.filter((r) => r.errorCount > 0)) out.push(`- ${r.workload} on ${r.target}: error replies ${JSON.stringify(r.errors)}`);
   for (const r of runs.filter((r) => r.roundOpsPerSec)) out.push(`- ${r.workload} on ${r.target}: ${roundsLine(r)}`);
+  for (const line of unsettledLines(runs)) out.push(`- ${line}`);
   return out;
 }
 

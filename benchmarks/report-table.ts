@@ -1,5 +1,6 @@
 import { fmtRatio, TARGETS, type ComparisonRow, type RunRecord } from './compare';
 import { fmtOpsPerSync, fmtSnapshots } from './server-work';
+import { describeSettle } from './settle';
 
 /** The console report: every run, then the comparison with a verdict on every row. */
 
@@ -24,11 +25,11 @@ export function fmtPct(n: number | null): string {
   return n === null ? '—' : `${Math.round(n)}%`;
 }
 
-export const RUN_HEADERS = ['workload', 'target', 'ops/s', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'errors', 'server CPU', 'snapshots', 'ops/sync', 'gen CPU', 'gen ELU'];
-export const RUN_RIGHT = [false, false, true, true, true, true, true, true, true, true, true, true, true, true];
+export const RUN_HEADERS = ['workload', 'target', 'ops/s', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'errors', 'server CPU', 'snapshots', 'ops/sync', 'gen CPU', 'gen ELU', 'other CPU', 'steal'];
+export const RUN_RIGHT = [false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 
 export function runCells(r: RunRecord): string[] {
-  if (r.failure) return [r.workload, r.target, 'FAILED', '', '', '', '', '', String(r.errorCount), '', '', '', '', ''];
+  if (r.failure) return [r.workload, r.target, 'FAILED', '', '', '', '', '', String(r.errorCount), '', '', '', '', '', '', ''];
   return [
     r.workload,
     r.target,
@@ -44,7 +45,19 @@ export function runCells(r: RunRecord): string[] {
     fmtOpsPerSync(r.writes, r.serverWork),
     fmtPct(r.generator.cpuPercent),
     r.generator.maxElu.toFixed(2),
+    fmtPct(otherCpuPercent(r)),
+    fmtPct(r.stealPercent ?? null),
   ];
+}
+
+/**
+ * The machine's process CPU in the window that was neither the server nor the load
+ * generator: the suite itself, the other target's leftovers, the kernel's flusher
+ * threads, anything else running. Large means the window measured more than its target.
+ */
+export function otherCpuPercent(r: RunRecord): number | null {
+  if (r.machineCpuPercent === null || r.machineCpuPercent === undefined || r.serverCpuPercent === null) return null;
+  return Math.max(0, r.machineCpuPercent - r.serverCpuPercent - r.generator.cpuPercent);
 }
 
 export const COMPARE_HEADERS = [
@@ -84,7 +97,8 @@ export function compareCells(c: ComparisonRow): string[] {
 
 export const SERVER_WORK_NOTE =
   'snapshots: those the server finished in the window · their time; ops/sync: write requests per txn-log sync on each server (the mean group commit) — ' +
-  'both from mntr, all members of an ensemble added up.';
+  'both from mntr, all members of an ensemble added up. other CPU: the machine\'s process CPU in the window that was neither the server nor the load generator; ' +
+  'steal: time the hypervisor gave this machine\'s CPUs to someone else (both in % of one core, from /proc/stat).';
 
 export const CPU_PER_OP_NOTE =
   'CPU µs/op: server CPU time per operation over all its threads (all members of an ensemble), no target — ' +
@@ -95,6 +109,11 @@ function fmtUs(us: number | null): string {
 }
 
 /** Each round's ops/s of a record pooled from --rounds. */
+/** Runs whose settle step did not reach a quiet machine (with --no-settle: none is listed). */
+export function unsettledLines(runs: RunRecord[]): string[] {
+  return runs.filter((r) => r.settle && !r.settle.quiet).map((r) => `${r.workload} on ${r.target}: ${describeSettle(r.settle)}`);
+}
+
 export function roundsLine(r: RunRecord): string {
   return `rounds ${(r.roundOpsPerSec ?? []).map((v) => fmtOps(v)).join(' · ')} ops/s (pooled: ${fmtOps(r.opsPerSec)})`;
 }
@@ -107,6 +126,7 @@ export function consoleReport(runs: RunRecord[], rows: ComparisonRow[]): string 
   const failed = runs.filter((r) => r.failure);
   for (const r of failed) out.push(`  ${r.workload} on ${r.target} FAILED: ${r.failure}`);
   for (const r of runs.filter((x) => x.roundOpsPerSec)) out.push(`  ${r.workload} on ${r.target}: ${roundsLine(r)}`);
+  for (const line of unsettledLines(runs)) out.push(`  ${line}`);
   if (rows.length > 0 && rows.some((r) => r.verdict !== 'NO DATA' || r.note)) {
     out.push('');
     out.push(

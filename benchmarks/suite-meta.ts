@@ -1,5 +1,6 @@
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import type { BenchOptions } from './bench-options';
+import { DEFAULT_SETTLE } from './settle';
 
 /** What a report states about how its numbers were made. */
 export interface SuiteMeta {
@@ -62,6 +63,9 @@ export function suiteMeta(o: BenchOptions, startedAt: Date, command: string): Su
       'fan-out watcher sessions': String(o.fanoutWatchers),
       'measured window': o.ops !== null ? `${o.ops} ops per run` : `${o.durationSec} s per run`,
       rounds: o.rounds === 1 ? '1' : `${o.rounds} per workload and target, alternating between the targets, pooled into one row`,
+      'before each run': o.settle
+        ? `sync, then wait (up to ${DEFAULT_SETTLE.maxWaitMs / 1000} s) until the machine is below ${DEFAULT_SETTLE.quietPercent}% of one core busy, so no target's leftovers run in another's window`
+        : 'nothing (--no-settle): a target\'s leftover snapshot writes and flushes may run in the next window',
       'warm-up per run': `${o.warmupSec} s`,
       'target warm-up (after start, mixed 50/50, both targets)': `${o.targetWarmupSec} s`,
       payload: `${o.payloadBytes} B`,

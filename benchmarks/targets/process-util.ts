@@ -125,7 +125,7 @@ export function superviseTarget(child: ChildProcess, o: TargetProcessOptions): T
 }
 
 /** The clock ticks per second /proc counts CPU time in (USER_HZ; 100 on Linux everywhere). */
-const USER_HZ = 100;
+export const USER_HZ = 100;
 
 /** User + system CPU time of a process (all its threads) in ms, or null off Linux. */
 export function processCpuMs(pid: number): number | null {

@@ -99,6 +99,7 @@ export function registerBenchCommand(program: Command, ctx: CliContext = {}): vo
     .option('--out <dir>', 'results directory (default results/<date-time>/)')
     .option('--profile', 'then rerun zoolab alone under --cpu-prof on its worst-ratio workload and list the hot spots')
     .option('--no-progress', 'no live progress bars')
+    .option('--no-settle', "don't sync and wait for a quiet machine before each run (default: do, so one target's leftover snapshot writes and flushes don't land in the other's window)")
     .option('--zoolab-bin <path>', 'the zoolab binary to benchmark (default: this one)')
     .addHelpText('after', WORKLOAD_HELP)
     .action(async (flags: RawBenchFlags) => {

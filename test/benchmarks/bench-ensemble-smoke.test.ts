@@ -19,7 +19,7 @@ afterEach(() => rmSync(out, { recursive: true, force: true }));
 
 /** A one-repeat zoolab-only ensemble run, short windows, into `out`; past 80 s, SIGINT first (the suite's exit hooks kill the members it started). */
 const smallEnsembleRun = (args: string[]) =>
-  runBench(['--ensemble', '3', '--targets', 'zoolab', '--repeats', '1', '--warmup', '0.2', '--target-warmup', '0', '--outstanding', '4', '--no-progress', '--out', out, ...args], 80_000, 'SIGINT');
+  runBench(['--ensemble', '3', '--targets', 'zoolab', '--repeats', '1', '--warmup', '0.2', '--target-warmup', '0', '--outstanding', '4', '--no-progress', '--no-settle', '--out', out, ...args], 80_000, 'SIGINT');
 
 describe('zoolab bench --ensemble 3', () => {
   it('times a cold-start election and a failover and measures writes and reads through every member', async () => {

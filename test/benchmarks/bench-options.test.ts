@@ -49,6 +49,11 @@ describe('bench options', () => {
     expect(() => benchOptionsFrom({ rounds: '0' }, BIN)).toThrow(/--rounds/);
   });
 
+  it('settles the machine before each run unless --no-settle', () => {
+    expect(benchOptionsFrom({}, BIN).settle).toBe(true);
+    expect(benchOptionsFrom({ quick: true, settle: false }, BIN).settle).toBe(false);
+  });
+
   it('an address alone measures only that server', () => {
     const o = benchOptionsFrom({ target: ['127.0.0.1:2181'] }, BIN);
     expect(o.targets).toEqual([]);

@@ -31,6 +31,9 @@ describe('zoolab bench', () => {
       ['setData', 200, 2, null],
     ]);
     expect(r.stdout).toMatch(/getData on zoolab: rounds [\d,]+ · [\d,]+ ops\/s/);
+    // Each run started after a sync and a wait for quiet (which may not come on a busy test machine).
+    for (const run of result.runs) expect(run.settle).toEqual(expect.objectContaining({ quiet: expect.any(Boolean), waitedMs: expect.any(Number) }));
+    expect(result.runs.every((x) => typeof x.machineCpuPercent === 'number')).toBe(process.platform === 'linux');
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/setData on zoolab: rounds/);
   });
 
@@ -50,6 +53,7 @@ describe('zoolab bench', () => {
       '--wide', '10',
       '--storage', 'memory',
       '--no-progress',
+      '--no-settle',
       '--out', out,
     ], 100_000, 'SIGKILL');
     expect({ code: r.code, stderr: r.code === 0 ? '' : r.stderr }).toEqual({ code: 0, stderr: '' });
@@ -72,6 +76,8 @@ describe('zoolab bench', () => {
     const report = readFileSync(join(out, 'report.md'), 'utf8');
     expect(report).toContain('| getData | zoolab |');
     expect(report).toContain('## Ensemble rows');
+    expect(report).toContain('nothing (--no-settle)');
+    for (const run of result.runs) expect(run.settle).toBeNull();
     expect(report).toContain('npm run bench:ensemble');
     expect(readFileSync(join(out, 'throughput.svg'), 'utf8')).toMatch(/^<svg/);
     expect(existsSync(join(out, 'latency-getData.svg'))).toBe(true);

@@ -109,9 +109,12 @@ function fmtUs(us: number | null): string {
 }
 
 /** Each round's ops/s of a record pooled from --rounds. */
-/** Runs whose settle step did not reach a quiet machine (with --no-settle: none is listed). */
+/**
+ * Runs whose settle step found the machine busy until it gave up. None with --no-settle,
+ * and none where the machine's CPU cannot be read (off Linux every run would say so).
+ */
 export function unsettledLines(runs: RunRecord[]): string[] {
-  return runs.filter((r) => r.settle && !r.settle.quiet).map((r) => `${r.workload} on ${r.target}: ${describeSettle(r.settle)}`);
+  return runs.filter((r) => r.settle && !r.settle.quiet && r.settle.busyPercent !== null).map((r) => `${r.workload} on ${r.target}: ${describeSettle(r.settle)}`);
 }
 
 export function roundsLine(r: RunRecord): string {

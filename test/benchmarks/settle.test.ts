@@ -112,6 +112,7 @@ describe('the other-CPU column', () => {
   it('lists the runs that started on a machine that never went quiet', () => {
     const quiet = { ...base, settle: { syncMs: 10, waitedMs: 300, busyPercent: 5, quiet: true } };
     const busy = { ...base, workload: 'setData' as const, target: 'zookeeper', settle: { syncMs: 10, waitedMs: 8000, busyPercent: 90, quiet: false } };
-    expect(unsettledLines([quiet, busy, { ...base, settle: null }])).toEqual(['setData on zookeeper: not quiet after 8.0 s (sync 0.0 s; machine still 90% busy)']);
+    const unreadable = { ...base, settle: { syncMs: 10, waitedMs: 250, busyPercent: null, quiet: false } };
+    expect(unsettledLines([quiet, busy, { ...base, settle: null }, unreadable])).toEqual(['setData on zookeeper: not quiet after 8.0 s (sync 0.0 s; machine still 90% busy)']);
   });
 });

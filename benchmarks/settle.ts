@@ -13,8 +13,10 @@ import { readMachineCpu, type MachineCpu } from './machine-cpu';
 export interface SettleOptions {
   /** Give up waiting for quiet after this long (the run then goes ahead and says so). */
   maxWaitMs: number;
-  /** Quiet: the whole machine below this % of one core over one slice. */
+  /** Quiet: the whole machine below this % of one core ... */
   quietPercent: number;
+  /** ... over this many slices in a row (a JVM's compiler threads work in bursts). */
+  quietSlices: number;
   sliceMs: number;
   syncTimeoutMs: number;
 }
@@ -24,12 +26,12 @@ export interface SettleResult {
   syncMs: number | null;
   /** From the start of the settle to the first quiet slice, or to giving up. */
   waitedMs: number;
-  /** The machine's busy % of one core in the last slice (null off Linux). */
+  /** The machine's busy % of one core in the last slice (null where it cannot be read). */
   busyPercent: number | null;
   quiet: boolean;
 }
 
-export const DEFAULT_SETTLE: SettleOptions = { maxWaitMs: 8000, quietPercent: 15, sliceMs: 250, syncTimeoutMs: 20000 };
+export const DEFAULT_SETTLE: SettleOptions = { maxWaitMs: 8000, quietPercent: 15, quietSlices: 2, sliceMs: 250, syncTimeoutMs: 20000 };
 
 /** The machine as settleMachine sees it: replaced in tests. */
 export interface SettleProbe {
@@ -45,6 +47,7 @@ export async function settleMachine(opts: SettleOptions = DEFAULT_SETTLE, probe:
   const t0 = probe.now();
   const syncMs = await probe.sync(opts.syncTimeoutMs);
   let busyPercent: number | null = null;
+  let quietRun = 0;
   for (;;) {
     const a = probe.readCpu();
     const s0 = probe.now();
@@ -53,7 +56,8 @@ export async function settleMachine(opts: SettleOptions = DEFAULT_SETTLE, probe:
     if (a === null || b === null) return { syncMs, waitedMs: probe.now() - t0, busyPercent: null, quiet: false };
     busyPercent = (100 * (b.busyMs - a.busyMs)) / Math.max(1, probe.now() - s0);
     const waitedMs = probe.now() - t0;
-    if (busyPercent < opts.quietPercent) return { syncMs, waitedMs, busyPercent, quiet: true };
+    quietRun = busyPercent < opts.quietPercent ? quietRun + 1 : 0;
+    if (quietRun >= opts.quietSlices) return { syncMs, waitedMs, busyPercent, quiet: true };
     if (waitedMs >= opts.maxWaitMs) return { syncMs, waitedMs, busyPercent, quiet: false };
   }
 }

@@ -64,7 +64,7 @@ export function suiteMeta(o: BenchOptions, startedAt: Date, command: string): Su
       'measured window': o.ops !== null ? `${o.ops} ops per run` : `${o.durationSec} s per run`,
       rounds: o.rounds === 1 ? '1' : `${o.rounds} per workload and target, alternating between the targets, pooled into one row`,
       'before each run': o.settle
-        ? `sync, then wait (up to ${DEFAULT_SETTLE.maxWaitMs / 1000} s) until the machine is below ${DEFAULT_SETTLE.quietPercent}% of one core busy, so no target's leftovers run in another's window`
+        ? `sync, then wait (up to ${DEFAULT_SETTLE.maxWaitMs / 1000} s) until the machine has been below ${DEFAULT_SETTLE.quietPercent}% of one core busy for ${(DEFAULT_SETTLE.quietSlices * DEFAULT_SETTLE.sliceMs) / 1000} s, so no target's leftovers run in another's window`
         : 'nothing (--no-settle): a target\'s leftover snapshot writes and flushes may run in the next window',
       'warm-up per run': `${o.warmupSec} s`,
       'target warm-up (after start, mixed 50/50, both targets)': `${o.targetWarmupSec} s`,

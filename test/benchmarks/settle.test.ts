@@ -56,15 +56,15 @@ function fakeMachine(busy: number[], syncMs: number | null = 5): SettleProbe & {
 }
 
 describe('settling the machine before a run', () => {
-  const opts = { maxWaitMs: 1000, quietPercent: 15, sliceMs: 100, syncTimeoutMs: 50 };
+  const opts = { maxWaitMs: 1000, quietPercent: 15, quietSlices: 2, sliceMs: 100, syncTimeoutMs: 50 };
 
-  it('waits out a busy machine until a slice is quiet', async () => {
-    // 100 ms slices: 80 ms busy is 80%, 10 ms is 10%.
-    const m = fakeMachine([80, 60, 10]);
+  it('waits out a busy machine until enough slices in a row are quiet', async () => {
+    // 100 ms slices: 80 ms busy is 80%, 10 ms is 10%. The lone quiet slice does not count.
+    const m = fakeMachine([80, 10, 60, 10, 5]);
     const r = await settleMachine(opts, m);
-    expect(r).toEqual({ syncMs: 5, waitedMs: 305, busyPercent: 10, quiet: true });
-    expect(m.slices).toBe(3);
-    expect(describeSettle(r)).toBe('settled in 0.3 s (sync 0.0 s)');
+    expect(r).toEqual({ syncMs: 5, waitedMs: 505, busyPercent: 5, quiet: true });
+    expect(m.slices).toBe(5);
+    expect(describeSettle(r)).toBe('settled in 0.5 s (sync 0.0 s)');
   });
 
   it('gives up after maxWaitMs and says the machine stayed busy', async () => {
@@ -85,7 +85,7 @@ describe('settling the machine before a run', () => {
   });
 
   it('runs the real sync and reads the real machine', async () => {
-    const r = await settleMachine({ maxWaitMs: 300, quietPercent: 1000, sliceMs: 20, syncTimeoutMs: 20000 });
+    const r = await settleMachine({ maxWaitMs: 300, quietPercent: 1000, quietSlices: 1, sliceMs: 20, syncTimeoutMs: 20000 });
     if (process.platform === 'linux') {
       expect(r.quiet).toBe(true);
       expect(r.syncMs).not.toBeNull();

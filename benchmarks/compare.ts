@@ -126,9 +126,36 @@ export function compareRuns(runs: RunRecord[], workloads: WorkloadName[]): Compa
     if (!row.p99Met) misses.push(`p99 ${fmtRatio(row.p99Ratio)} > ${TARGETS.p99}×`);
     const errs = z.errorCount + j.errorCount;
     if (errs > 0) misses.push(`${errs} error replies (see runs)`);
+    for (const d of [disturbance(z, 'zoolab'), disturbance(j, 'ZooKeeper')]) if (d !== null) misses.push(d);
     row.note = misses.join('; ');
     return row;
   });
+}
+
+/**
+ * Above these (% of one core over a window) a window measured more than its target: the
+ * hypervisor took the CPUs, or some other process used them. The row says so; its
+ * verdict stands, since the other side may have had the same luck or worse.
+ */
+export const DISTURBED = { stealPercent: 10, otherCpuPercent: 20 } as const;
+
+/**
+ * The machine's process CPU in the window that was neither the server nor the load
+ * generator: the suite itself, the other target's leftovers, the kernel's flusher
+ * threads, anything else running.
+ */
+export function otherCpuPercent(r: RunRecord): number | null {
+  if (r.machineCpuPercent === null || r.machineCpuPercent === undefined || r.serverCpuPercent === null) return null;
+  return Math.max(0, r.machineCpuPercent - r.serverCpuPercent - r.generator.cpuPercent);
+}
+
+export function disturbance(r: RunRecord, who: string): string | null {
+  const parts: string[] = [];
+  const steal = r.stealPercent ?? null;
+  const other = otherCpuPercent(r);
+  if (steal !== null && steal >= DISTURBED.stealPercent) parts.push(`${Math.round(steal)}% steal`);
+  if (other !== null && other >= DISTURBED.otherCpuPercent) parts.push(`${Math.round(other)}% other CPU`);
+  return parts.length === 0 ? null : `${who}'s window disturbed (${parts.join(', ')})`;
 }
 
 /** serverCpuPercent is % of one core over the window: CPU seconds per second / ops per second. */

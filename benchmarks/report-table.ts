@@ -1,4 +1,4 @@
-import { fmtRatio, TARGETS, type ComparisonRow, type RunRecord } from './compare';
+import { fmtRatio, otherCpuPercent, TARGETS, type ComparisonRow, type RunRecord } from './compare';
 import { fmtOpsPerSync, fmtSnapshots } from './server-work';
 import { describeSettle } from './settle';
 
@@ -50,15 +50,7 @@ export function runCells(r: RunRecord): string[] {
   ];
 }
 
-/**
- * The machine's process CPU in the window that was neither the server nor the load
- * generator: the suite itself, the other target's leftovers, the kernel's flusher
- * threads, anything else running. Large means the window measured more than its target.
- */
-export function otherCpuPercent(r: RunRecord): number | null {
-  if (r.machineCpuPercent === null || r.machineCpuPercent === undefined || r.serverCpuPercent === null) return null;
-  return Math.max(0, r.machineCpuPercent - r.serverCpuPercent - r.generator.cpuPercent);
-}
+
 
 export const COMPARE_HEADERS = [
   'workload',

@@ -72,6 +72,20 @@ describe('the comparison', () => {
     expect(rows[0].note).toMatch(/throughput 1.30× < 1.5×/);
   });
 
+  it('says which window was disturbed by steal or other CPU, and keeps the verdict', () => {
+    // serverCpuPercent 90 and generator 40 in every run: machine 150% leaves 20% other.
+    const z = run('zoolab', 'setData', 2000, 0.5, { stealPercent: 21, machineCpuPercent: 140 });
+    const j = run('zookeeper', 'setData', 1000, 1, { stealPercent: 2, machineCpuPercent: 150 });
+    const [row] = compareRuns([z, j], ['setData']);
+    expect(row.verdict).toBe('MEET');
+    expect(row.note).toBe("zoolab's window disturbed (21% steal); ZooKeeper's window disturbed (20% other CPU)");
+    const quiet = compareRuns([{ ...z, stealPercent: 9.9 }, { ...j, machineCpuPercent: 149 }], ['setData']);
+    expect(quiet[0].note).toBe('');
+    // Runs from before these readings existed have none: nothing to say.
+    expect(compareRuns([{ ...z, stealPercent: undefined, machineCpuPercent: undefined }, j], ['setData'])[0].note).toMatch(/^ZooKeeper's window/);
+    expect(consoleReport([], [row])).toContain("setData: MEET — zoolab's window disturbed (21% steal)");
+  });
+
   it('a failed or missing run gives NO DATA with the reason, not a silent gap', () => {
     const rows = compareRuns(
       [run('zoolab', 'setData', 1000, 1), run('zookeeper', 'setData', 0, 0, { failure: 'Apache ZooKeeper is not installed', ops: 0 })],

@@ -1,5 +1,6 @@
 import { machineCpuBetween, readMachineCpu } from '../../benchmarks/machine-cpu';
-import { otherCpuPercent, runCells, RUN_HEADERS, unsettledLines } from '../../benchmarks/report-table';
+import { otherCpuPercent } from '../../benchmarks/compare';
+import { runCells, RUN_HEADERS, unsettledLines } from '../../benchmarks/report-table';
 import { describeSettle, settleMachine, type SettleProbe } from '../../benchmarks/settle';
 import { runRecord } from './support/run-record';
 

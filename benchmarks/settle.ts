@@ -24,7 +24,7 @@ export interface SettleOptions {
 export interface SettleResult {
   /** How long `sync` took (null where it could not run). */
   syncMs: number | null;
-  /** From the start of the settle to the first quiet slice, or to giving up. */
+  /** From the start of the settle until enough quiet slices in a row, or until giving up. */
   waitedMs: number;
   /** The machine's busy % of one core in the last slice (null where it cannot be read). */
   busyPercent: number | null;

@@ -28,7 +28,7 @@ export function readMachineCpu(statText?: string): MachineCpu | null {
       return null;
     }
   }
-  const line = text.slice(0, text.indexOf('\n') >>> 0);
+  const line = text.split('\n', 1)[0];
   if (!line.startsWith('cpu ')) return null;
   const f = line.trim().split(/\s+/).slice(1).map(Number);
   if (f.length < 8 || f.some((x) => !Number.isFinite(x))) return null;

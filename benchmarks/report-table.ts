@@ -50,8 +50,6 @@ export function runCells(r: RunRecord): string[] {
   ];
 }
 
-
-
 export const COMPARE_HEADERS = [
   'workload',
   'class',
@@ -100,7 +98,6 @@ function fmtUs(us: number | null): string {
   return us === null ? '—' : us >= 100 ? us.toFixed(0) : us.toFixed(1);
 }
 
-/** Each round's ops/s of a record pooled from --rounds. */
 /**
  * Runs whose settle step found the machine busy until it gave up. None with --no-settle,
  * and none where the machine's CPU cannot be read (off Linux every run would say so).
@@ -109,6 +106,7 @@ export function unsettledLines(runs: RunRecord[]): string[] {
   return runs.filter((r) => r.settle && !r.settle.quiet && r.settle.busyPercent !== null).map((r) => `${r.workload} on ${r.target}: ${describeSettle(r.settle)}`);
 }
 
+/** Each round's ops/s of a record pooled from --rounds. */
 export function roundsLine(r: RunRecord): string {
   return `rounds ${(r.roundOpsPerSec ?? []).map((v) => fmtOps(v)).join(' · ')} ops/s (pooled: ${fmtOps(r.opsPerSec)})`;
 }

@@ -4,6 +4,7 @@ import type { JuteRecord } from '../jute/types';
 import { Code, KeeperException } from '../protocol/keeper-exception';
 import { EventType, Ids } from '../protocol/zoo-defs';
 import { DataNode, createStat } from './data-node';
+import { PreppedCrcs, takePrecalculatedDigest } from './digest-calculator';
 import { DataTreeBookkeeping, type DataTreeOptions } from './data-tree-bookkeeping';
 import { applyTxn, killSession, ProcessTxnResult } from './data-tree-txn';
 import { restoreTree } from './data-tree-snapshot';
@@ -42,6 +43,9 @@ function watchPathOf(parentName: string): string {
  * tree, which is what mntr's znode_count says.
  */
 export class DataTree extends DataTreeBookkeeping {
+  /** Prep's CRCs of path and data for the txns it prepped and this tree has yet to apply. */
+  readonly prepped = new PreppedCrcs();
+
   constructor(opts: DataTreeOptions = {}) {
     super(opts);
     const root = new DataNode(Buffer.alloc(0), -1n, new StatPersisted());
@@ -128,6 +132,11 @@ export class DataTree extends DataTreeBookkeeping {
       parent.stat.pzxid = zxid;
     }
     const child = new DataNode(data, aclRef, stat);
+    const digest = this.preppedDigest(path, data, stat);
+    if (digest !== undefined) {
+      child.digest = digest;
+      child.digestCached = true;
+    }
     parent.addChild(childName);
     this.nodes.postChange(parentName, parent);
     this.nodeDataSize += nodeSize(path, child.data);
@@ -181,8 +190,8 @@ export class DataTree extends DataTreeBookkeeping {
     n.stat.mzxid = zxid;
     n.stat.version = version;
     const s = this.statOf(n);
-    this.nodes.postChange(path, n);
-    // After postChange: the digest was taken from `data`, which prep's memo knows by identity.
+    // Before the arena's copy: prep's CRC is found by the identity of the txn's Buffer.
+    this.nodes.postChange(path, n, this.preppedDigest(path, data, n.stat));
     if (this.valueArena !== null) {
       n.data = this.valueArena.adopt(data);
       this.valueArena.release(lastData);
@@ -191,6 +200,11 @@ export class DataTree extends DataTreeBookkeeping {
     this.nodeDataSize += nodeSize(path, data) - nodeSize(path, lastData);
     this.watches.dataWatches.triggerWatch(path, EventType.NodeDataChanged, zxid);
     return s;
+  }
+
+  /** The digest of a node a txn just wrote, from prep's CRC of its path and data when there is one. */
+  private preppedDigest(path: string, data: Buffer | null, stat: StatPersisted): bigint | undefined {
+    return this.digestEnabled ? takePrecalculatedDigest(this.prepped, path, data, stat) : undefined;
   }
 
   /** Replaces the ACL; `version` is the new aversion prep computed. */

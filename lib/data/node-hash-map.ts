@@ -112,8 +112,14 @@ export class NodeHashMap {
     this.removeDigest(path, node);
   }
 
-  postChange(path: string, node: DataNode): void {
-    node.digestCached = false;
+  /** `digest`: the node's new digest when the caller has it (prep's, see takePrecalculatedDigest). */
+  postChange(path: string, node: DataNode, digest?: bigint): void {
+    if (digest === undefined) {
+      node.digestCached = false;
+    } else {
+      node.digest = digest;
+      node.digestCached = true;
+    }
     this.addDigest(path, node);
   }
 

@@ -98,14 +98,14 @@ export class PrepChanges {
     let next = 0n;
     switch (op) {
       case DigestOp.ADD:
-        next = precalculateDigest(path, data, stat!);
+        next = precalculateDigest(path, data, stat!, this.tree.prepped);
         break;
       case DigestOp.REMOVE:
         prev = this.getRecordForPath(path).digest?.nodeDigest ?? 0n;
         break;
       case DigestOp.UPDATE:
         prev = this.getRecordForPath(path).digest?.nodeDigest ?? 0n;
-        next = precalculateDigest(path, data, stat!);
+        next = precalculateDigest(path, data, stat!, this.tree.prepped);
         break;
       case DigestOp.NOOP:
         break;

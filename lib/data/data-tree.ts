@@ -190,7 +190,7 @@ export class DataTree extends DataTreeBookkeeping {
     n.stat.mzxid = zxid;
     n.stat.version = version;
     const s = this.statOf(n);
-    // Before the arena's copy: prep's CRC is found by the identity of the txn's Buffer.
+    // Before the arena's copy: prep's CRC is found by the txn's own Buffer first.
     this.nodes.postChange(path, n, this.preppedDigest(path, data, n.stat));
     if (this.valueArena !== null) {
       n.data = this.valueArena.adopt(data);

@@ -37,8 +37,8 @@ export function precalculateDigest(path: string, data: Buffer | null, stat: Stat
 
 /**
  * The digest of a node a txn has just written with `data`, from prep's CRC of its path
- * and data when prep queued one for this Buffer; undefined when it did not (a learner's
- * apply, a replayed log, empty data), and the caller digests the node in full.
+ * and data when prep queued one for them; undefined when it did not (a learner's apply,
+ * a replayed log, empty data), and the caller digests the node in full.
  */
 export function takePrecalculatedDigest(prepped: PreppedCrcs, path: string, data: Buffer | null, stat: StatPersisted): bigint | undefined {
   if (prepped.length === 0 || data === null || data.length === 0 || path.startsWith(ZOOKEEPER_NODE_SUBTREE)) return undefined;

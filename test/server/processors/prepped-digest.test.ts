@@ -84,18 +84,24 @@ describe('digests prep precalculated, taken by the apply', () => {
     );
   });
 
-  it('lets the apply skip the CRC of the data it wrote', () => {
+  /** Applies the prepped requests in order: each must take exactly its own entry (a miss would empty the ring). */
+  function applyEach(h: Harness, requests: Request[]): void {
+    expect(h.tree.prepped.length).toBe(requests.length);
+    requests.forEach((r, i) => {
+      h.final.processRequest(r);
+      expect(h.tree.prepped.length).toBe(requests.length - i - 1);
+    });
+    expect(h.tree.digests.mismatches).toBe(0);
+  }
+
+  it("takes each apply's CRC in turn", () => {
     const h = new Harness();
     const c = h.client(0x11n);
     h.submit(c, OpCode.create, new CreateRequest({ path: '/a', data: data(300, 1), acl: open(), flags: 0 }));
-    const r1 = h.prepped(c, OpCode.setData, new SetDataRequest({ path: '/a', data: data(300, 2), version: -1 }));
-    const r2 = h.prepped(c, OpCode.setData, new SetDataRequest({ path: '/a', data: data(300, 3), version: -1 }));
-    expect(h.tree.prepped.length).toBe(2);
-    h.final.processRequest(r1);
-    expect(h.tree.prepped.length).toBe(1);
-    h.final.processRequest(r2);
-    expect(h.tree.prepped.length).toBe(0);
-    expect(h.tree.digests.mismatches).toBe(0);
+    applyEach(h, [
+      h.prepped(c, OpCode.setData, new SetDataRequest({ path: '/a', data: data(300, 2), version: -1 })),
+      h.prepped(c, OpCode.setData, new SetDataRequest({ path: '/a', data: data(300, 3), version: -1 })),
+    ]);
   });
 
   it("finds a multi's create by its bytes, though the apply decodes the op anew", () => {
@@ -103,14 +109,9 @@ describe('digests prep precalculated, taken by the apply', () => {
     const c = h.client(0x12n);
     h.submit(c, OpCode.create, new CreateRequest({ path: '/a', data: data(300, 1), acl: open(), flags: 0 }));
     const ops = [{ type: OpCode.create, request: new CreateRequest({ path: '/b', data: data(300, 2), acl: open(), flags: 0 }) }];
-    const multi = h.prepped(c, OpCode.multi, encodeMultiOperationRecord(ops as never));
-    const set = h.prepped(c, OpCode.setData, new SetDataRequest({ path: '/a', data: data(300, 3), version: -1 }));
-    expect(h.tree.prepped.length).toBe(2);
-    h.final.processRequest(multi);
-    // Found: a miss would have emptied the queue.
-    expect(h.tree.prepped.length).toBe(1);
-    h.final.processRequest(set);
-    expect(h.tree.prepped.length).toBe(0);
-    expect(h.tree.digests.mismatches).toBe(0);
+    applyEach(h, [
+      h.prepped(c, OpCode.multi, encodeMultiOperationRecord(ops as never)),
+      h.prepped(c, OpCode.setData, new SetDataRequest({ path: '/a', data: data(300, 3), version: -1 })),
+    ]);
   });
 });

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { SERVER_NODE_FLAGS } from '../lib/cli/server-node-flags';
 import { freePort } from '../plugins/transport-tcp/free-port';
 
 /** A server process the benchmark started, in its own process group. */
@@ -99,6 +100,7 @@ export async function startZoolab(root: string, s: ServerSettings, timeoutMs = 6
   const port = await freePort();
   const bin = join(root, 'dist', 'plugins', 'cli.js');
   const args = [
+    ...SERVER_NODE_FLAGS,
     '--max-old-space-size=8192',
     bin, 'server', '--port', String(port), '--host', '127.0.0.1', '--data-dir', s.dataDir, '--tick-time', String(s.tickTime),
     '-D', `snapCount=${s.snapCount}`, '-D', `forceSync=${s.forceSync ? 'yes' : 'no'}`, '--log-level', 'info',

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=32
 import 'reflect-metadata';
 import type { Command } from 'commander';
 import type { CliContext } from '../lib/cli/cli-context';

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { SERVER_NODE_FLAGS } from '../../lib/cli/server-node-flags';
 import { ELECTION_KEY } from '../../plugins/election-choice';
 import { PEER_TRANSPORT_KEY } from '../../plugins/peer-transport-choice';
 import type { MemberLauncher } from './ensemble-target';
@@ -19,10 +20,10 @@ export function zoolabLauncher(bin: string): MemberLauncher {
     extraConfig: (s: ServerSettings) => ({ [PEER_TRANSPORT_KEY]: s.peerTransport, [ELECTION_KEY]: s.election }),
     command: (cfgPath: string, s: ServerSettings) => ({
       file: process.execPath,
-      args: [`--max-old-space-size=${s.heapMb}`, bin, 'server', cfgPath, '--log-level', 'warn'],
+      args: [...SERVER_NODE_FLAGS, `--max-old-space-size=${s.heapMb}`, bin, 'server', cfgPath, '--log-level', 'warn'],
     }),
     describe: (s: ServerSettings) => ({
-      runtime: `Node ${process.version}, --max-old-space-size=${s.heapMb} per member`,
+      runtime: `Node ${process.version}, ${SERVER_NODE_FLAGS.join(' ')}, --max-old-space-size=${s.heapMb} per member`,
       binary: bin,
       member: `\`zoolab server zoo.cfg\`, election ${s.election === 'fle' ? 'FastLeaderElection' : s.election} over ${s.peerTransport}, storage-file (txn log and snapshots in a temp dataDir)`,
     }),

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SERVER_NODE_FLAGS } from '../../lib/cli/server-node-flags';
 import { freePort, superviseTarget, versionLine, waitForServing } from './process-util';
 import type { ServerSettings, Target } from './target';
 
@@ -25,7 +26,7 @@ export async function startZoolabTarget(opts: ZoolabTargetOptions): Promise<Targ
   const port = await freePort(host);
   const dir = mkdtempSync(join(tmpdir(), 'zoolab-bench-'));
   const dataDir = join(dir, 'data');
-  const nodeArgs = [`--max-old-space-size=${s.heapMb}`];
+  const nodeArgs = [...SERVER_NODE_FLAGS, `--max-old-space-size=${s.heapMb}`];
   if (opts.profileDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`);
   const serverArgs = [
     'server',
@@ -78,7 +79,7 @@ export async function startZoolabTarget(opts: ZoolabTargetOptions): Promise<Targ
     dataDir: s.storage === 'file' ? dataDir : null,
     settings: {
       version: versionLine(srvr) ?? 'unknown',
-      runtime: `Node ${process.version}, --max-old-space-size=${s.heapMb}${opts.profileDir ? ', --cpu-prof' : ''}`,
+      runtime: `Node ${process.version}, ${SERVER_NODE_FLAGS.join(' ')}, --max-old-space-size=${s.heapMb}${opts.profileDir ? ', --cpu-prof' : ''}`,
       binary: opts.bin,
       storage: s.storage === 'file' ? 'storage-file (txn log in a temp dataDir)' : 'storage-memory (no disk)',
     },

@@ -6,6 +6,7 @@ import { every, systemClock, type Clock } from '../core/clock';
 import { outputOf, type CliContext } from './cli-context';
 import { connectStringOf, intOption, MAX_ENSEMBLE_NODES, planEnsemble, type EnsembleRequest } from './ensemble-layout';
 import { busyPorts, EnsembleSupervisor } from './ensemble-supervisor';
+import { SERVER_NODE_FLAGS } from './server-node-flags';
 
 export interface EnsembleCommandOptions {
   nodes: number;
@@ -50,7 +51,8 @@ export function ensembleRequest(o: EnsembleCommandOptions): EnsembleRequest {
 function selfCommand(ctx: CliContext): { command: string; args: string[] } {
   if (ctx.selfCommand) return ctx.selfCommand();
   if (!process.argv[1]) throw new Error('cannot tell which script is running to start the servers with');
-  return { command: process.execPath, args: [...process.execArgv, process.argv[1]] };
+  const flags = SERVER_NODE_FLAGS.filter((f) => !process.execArgv.includes(f));
+  return { command: process.execPath, args: [...flags, ...process.execArgv, process.argv[1]] };
 }
 
 /**

@@ -1,7 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SERVER_NODE_FLAGS } from '../../lib/cli/server-node-flags';
 import { fourLetterWord } from '../support/four-letter';
 import { freePort } from '../support/free-port';
 import { newestSource } from '../support/newest-source';
@@ -66,6 +67,20 @@ describe('the zoolab binary', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Usage: zoolab server \[options\] \[config\]/);
     expect(r.stdout).toContain('--port <port>');
+  });
+
+  it("runs as an executable with the server's Node flags, as npm start does", () => {
+    const shebang = readFileSync(bin, 'utf8').split('\n', 1)[0];
+    const start = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start as string;
+    for (const flag of SERVER_NODE_FLAGS) {
+      expect(shebang.split(' ')).toContain(flag);
+      expect(start.split(' ')).toContain(flag);
+    }
+    // What npm does for an installed bin; the shebang's `env -S` must work here.
+    chmodSync(bin, 0o755);
+    const r = spawnSync(bin, ['server', '--help'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Usage: zoolab server/);
   });
 
   it('serves a zoo.cfg on its port, logs the binding, and stops cleanly on SIGTERM', async () => {

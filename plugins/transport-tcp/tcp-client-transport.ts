@@ -8,13 +8,13 @@ import type {
 
 let nextConnectionId = 1;
 
-/** Connections holding output until the check phase of this turn of the event loop. */
-let corkedConnections: TcpClientConnection[] = [];
+/** Sockets holding output until the check phase of this turn of the event loop. */
+let corkedSockets: net.Socket[] = [];
 
 function flushCorked(): void {
-  const list = corkedConnections;
-  corkedConnections = [];
-  for (const c of list) c.uncork();
+  const list = corkedSockets;
+  corkedSockets = [];
+  for (const s of list) s.uncork();
 }
 
 /** One accepted socket as a ClientConnection. */
@@ -37,13 +37,6 @@ class TcpClientConnection implements ClientConnection {
     socket.on('error', () => undefined);
   }
 
-  private corked = false;
-
-  uncork(): void {
-    this.corked = false;
-    this.socket.uncork();
-  }
-
   /**
    * Replies produced in one turn of the event loop (a pipelined batch, a group commit's
    * worth) leave in one writev instead of one syscall each: under a read load the
@@ -60,11 +53,10 @@ class TcpClientConnection implements ClientConnection {
   write(data: Buffer): boolean {
     const socket = this.socket;
     if (socket.destroyed || socket.writableEnded) return false;
-    if (!this.corked) {
-      this.corked = true;
+    if (socket.writableCorked === 0) {
       socket.cork();
-      corkedConnections.push(this);
-      if (corkedConnections.length === 1) setImmediate(flushCorked);
+      corkedSockets.push(socket);
+      if (corkedSockets.length === 1) setImmediate(flushCorked);
     }
     return socket.write(data);
   }

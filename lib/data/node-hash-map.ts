@@ -16,10 +16,11 @@ const RECENT_MAX = 16384;
  */
 export class NodeHashMap {
   /**
-   * In insertion order, which is parents first: a node is created after its parent, and a
-   * parent cannot be deleted (and re-inserted at the end) while it has children. The
+   * In insertion order, which is parents first: a node is created after its parent, a
+   * parent cannot be deleted (and re-inserted at the end) while it has children, and a
+   * restore inserts in the snapshot file's order, which is this order again. The
    * snapshot writer walks this order instead of the tree (snapshot-serializer's
-   * nodesParentFirst); replacing a node in place keeps its position. Keep it so.
+   * serializeSnapshotBody); replacing a node in place keeps its position. Keep it so.
    */
   private readonly nodes = new Map<string, DataNode>();
   /**

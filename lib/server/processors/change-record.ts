@@ -85,23 +85,23 @@ export class OutstandingChanges {
 
   /**
    * rollbackPendingChanges: drops the records of a failed multi (all tagged with its
-   * zxid, at the tail) and restores the per-path records that were current before it,
-   * unless they are older than everything still outstanding (already applied).
+   * zxid, at the tail) and makes each of its paths' newest remaining record current
+   * again. Java collects those records before every multi (getPendingChanges) and puts
+   * back the ones still outstanding; they are exactly the newest records of those paths
+   * left in the queue, so they are looked up here, only when a multi fails.
    */
-  rollback(zxid: bigint, previous: ReadonlyMap<string, ChangeRecord>): void {
+  rollback(zxid: bigint): void {
+    const dropped = new Set<string>();
     while (this.size > 0 && this.queue[this.queue.length - 1]!.zxid === zxid) {
       const c = this.queue.pop()!;
       this.byPath.delete(c.path);
+      dropped.add(c.path);
     }
-    const first = this.peekFirst();
-    if (first === undefined) {
-      this.compact();
-      return;
+    for (let i = this.queue.length - 1; i >= this.head && dropped.size > 0; i--) {
+      const c = this.queue[i]!;
+      if (dropped.delete(c.path)) this.byPath.set(c.path, c);
     }
-    for (const c of previous.values()) {
-      if (c.zxid < first.zxid) continue;
-      this.byPath.set(c.path, c);
-    }
+    if (this.size === 0) this.compact();
   }
 
   /**

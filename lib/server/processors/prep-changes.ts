@@ -62,26 +62,9 @@ export class PrepChanges {
     this.outstanding.add(c);
   }
 
-  /**
-   * getPendingChanges: the records a failed multi must restore — those of its paths and
-   * of their parents (a sequential create reads the parent's cversion, ZOOKEEPER-1624).
-   */
-  getPendingChanges(paths: Iterable<string>): Map<string, ChangeRecord> {
-    const pending = new Map<string, ChangeRecord>();
-    for (const path of paths) {
-      const cr = this.outstanding.forPath(path);
-      if (cr !== undefined) pending.set(path, cr);
-      const lastSlash = path.lastIndexOf('/');
-      if (lastSlash === -1 || path.includes('\0')) continue;
-      const parentPath = path.substring(0, lastSlash);
-      const parentCr = this.outstanding.forPath(parentPath);
-      if (parentCr !== undefined) pending.set(parentPath, parentCr);
-    }
-    return pending;
-  }
-
-  rollback(zxid: bigint, pending: ReadonlyMap<string, ChangeRecord>): void {
-    this.outstanding.rollback(zxid, pending);
+  /** rollbackPendingChanges for the multi prepped with `zxid` (see OutstandingChanges.rollback). */
+  rollback(zxid: bigint): void {
+    this.outstanding.rollback(zxid);
   }
 
   /** getCurrentTreeDigest: the digest after the last outstanding txn, else the tree's. */

@@ -142,12 +142,8 @@ export class PrepRequestProcessor {
       throw e instanceof KeeperException ? e : new MarshallingError(`bad multi: ${(e as Error).message}`);
     }
     const zxid = ctx.getNextZxid();
-    // Java dereferences every op's path here, before the header exists.
-    const paths = ops.map((op) => {
-      if (op.path === null) throw new MarshallingError('multi op without a path');
-      return op.path;
-    });
-    const pending = this.changes.getPendingChanges(paths);
+    // Java dereferences every op's path here (getPendingChanges), before the header exists.
+    for (const op of ops) if (op.path === null) throw new MarshallingError('multi op without a path');
     request.hdr = this.header(request, zxid, request.type);
 
     const txns: Txn[] = [];
@@ -167,7 +163,7 @@ export class PrepRequestProcessor {
           txn = request.txn;
         } catch (e) {
           if (!(e instanceof KeeperException)) {
-            this.changes.rollback(zxid, pending);
+            this.changes.rollback(zxid);
             throw e;
           }
           failed = true;
@@ -179,7 +175,7 @@ export class PrepRequestProcessor {
             );
           }
           request.err = e.code;
-          this.changes.rollback(zxid, pending);
+          this.changes.rollback(zxid);
         }
       }
       txns.push(new PreppedTxn(type, txn));

@@ -32,24 +32,45 @@ describe('OutstandingChanges', () => {
 
   test('rollback removes the multi records and restores prior ones still outstanding', () => {
     const oc = new OutstandingChanges();
+    const older = rec(3n, '/p');
     const before = rec(5n, '/p');
+    const other = rec(5n, '/q');
+    oc.add(older);
     oc.add(rec(4n, '/old'));
     oc.add(before);
+    oc.add(other);
+    // The multi touches /p twice, a child and its parent, and leaves /q alone.
     oc.add(rec(6n, '/p'));
     oc.add(rec(6n, '/p/x'));
-    oc.rollback(6n, new Map([['/p', before]]));
-    expect(oc.size).toBe(2);
+    oc.add(rec(6n, '/p'));
+    oc.rollback(6n);
+    expect(oc.size).toBe(4);
     expect(oc.forPath('/p')).toBe(before);
+    expect(oc.forPath('/q')).toBe(other);
     expect(oc.forPath('/p/x')).toBeUndefined();
+    expect([...oc].map((c) => c.zxid)).toEqual([3n, 4n, 5n, 5n]);
   });
 
   test('rollback restores nothing once everything older is applied', () => {
     const oc = new OutstandingChanges();
-    const applied = rec(5n, '/p');
+    oc.add(rec(5n, '/p'));
+    expect(oc.removeApplied(5n)).toEqual([]);
     oc.add(rec(6n, '/p'));
-    oc.rollback(6n, new Map([['/p', applied]]));
+    oc.rollback(6n);
     expect(oc.isEmpty()).toBe(true);
     expect(oc.forPath('/p')).toBeUndefined();
+  });
+
+  test('rollback after a partly applied queue finds the records still outstanding', () => {
+    const oc = new OutstandingChanges();
+    oc.add(rec(4n, '/p'));
+    const kept = rec(5n, '/p');
+    oc.add(kept);
+    oc.removeApplied(4n);
+    oc.add(rec(6n, '/p'));
+    oc.rollback(6n);
+    expect(oc.forPath('/p')).toBe(kept);
+    expect(oc.size).toBe(1);
   });
 
   test('duplicate copies the stat and tags the new zxid', () => {

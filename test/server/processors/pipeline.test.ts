@@ -82,6 +82,31 @@ describe('outstanding changes between prep and final', () => {
     expect([...h.tree.getNode('/q')!.children].sort()).toEqual(['n-0000000000', 'n-0000000001']);
   });
 
+  test("a failed multi's setData leaves the pending setData before it current", () => {
+    const h = new Harness();
+    const c = h.client(0x100n);
+    h.submit(c, OpCode.create, create('/v'));
+    const s1 = h.prepped(c, OpCode.setData, new SetDataRequest({ path: '/v', data: null, version: 0 }));
+    const failed = h.prepped(
+      c,
+      OpCode.multi,
+      encodeMultiOperationRecord([
+        { type: OpCode.setData, request: new SetDataRequest({ path: '/v', data: null, version: 1 }) },
+        { type: OpCode.setData, request: new SetDataRequest({ path: '/v', data: null, version: 2 }) },
+        { type: OpCode.delete, request: new DeleteRequest({ path: '/missing', version: -1 }) },
+      ]),
+    );
+    expect(failed.err).toBe(Code.NONODE);
+    // The multi's two records for /v are gone: s1's (version 1) is the one prep sees.
+    const stale = h.prepped(c, OpCode.setData, new SetDataRequest({ path: '/v', data: null, version: 3 }));
+    expect((stale.txn as ErrorTxn).err).toBe(Code.BADVERSION);
+    const s2 = h.prepped(c, OpCode.setData, new SetDataRequest({ path: '/v', data: null, version: 1 }));
+    expect(s2.hdr!.type).toBe(OpCode.setData);
+    for (const r of [s1, failed, stale, s2]) h.final.processRequest(r);
+    expect(h.tree.getNode('/v')!.stat.version).toBe(2);
+    expect(h.outstanding.size).toBe(0);
+  });
+
   test('closeSession counts pending ephemeral creates and pending deletes', () => {
     const h = new Harness();
     const c = h.client(0x100n);

@@ -74,6 +74,18 @@ export class PrepChanges {
     return last.digest?.treeDigest ?? this.tree.getTreeDigest();
   }
 
+  /**
+   * precalculateDigest(UPDATE) for a change to the node `prior` describes: the record
+   * getRecordForPath gave the caller, whose digest is the one the change replaces. Java
+   * looks the path up again for it; the caller already holds it.
+   */
+  precalculateUpdate(prior: ChangeRecord, data: Buffer | null, stat: StatPersisted): PrecalculatedDigest | null {
+    if (!this.digestEnabled) return null;
+    const prev = prior.digest?.nodeDigest ?? 0n;
+    const next = precalculateDigest(prior.path, data, stat, this.tree.prepped);
+    return { nodeDigest: next, treeDigest: S64(this.currentTreeDigest() - prev + next) };
+  }
+
   /** precalculateDigest: the node and tree digest after a change to `path`. */
   precalculate(op: DigestOp, path: string, data: Buffer | null = null, stat: StatPersisted | null = null): PrecalculatedDigest | null {
     if (!this.digestEnabled) return null;
@@ -87,9 +99,7 @@ export class PrepChanges {
         prev = this.getRecordForPath(path).digest?.nodeDigest ?? 0n;
         break;
       case DigestOp.UPDATE:
-        prev = this.getRecordForPath(path).digest?.nodeDigest ?? 0n;
-        next = precalculateDigest(path, data, stat!, this.tree.prepped);
-        break;
+        return this.precalculateUpdate(this.getRecordForPath(path), data, stat!);
       case DigestOp.NOOP:
         break;
     }

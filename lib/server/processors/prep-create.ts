@@ -90,7 +90,7 @@ export function prepCreate(
   parent.childCount++;
   parent.stat!.cversion = newCversion;
   parent.stat!.pzxid = hdr.zxid;
-  parent.digest = changes.precalculate(DigestOp.UPDATE, parentPath, parent.data, parent.stat);
+  parent.digest = changes.precalculateUpdate(parentRecord, parent.data, parent.stat!);
   changes.add(parent);
   const node = new ChangeRecord(hdr.zxid, path, s, 0, listACL, data);
   node.digest = changes.precalculate(DigestOp.ADD, path, node.data, s);

@@ -112,7 +112,7 @@ export function pRequest2Txn(
       updated.stat!.mtime = hdr.time;
       updated.stat!.mzxid = zxid;
       updated.data = req.data;
-      updated.digest = changes.precalculate(DigestOp.UPDATE, path!, updated.data, updated.stat);
+      updated.digest = changes.precalculateUpdate(nodeRecord, updated.data, updated.stat!);
       changes.setTxnDigest(request, updated.digest);
       changes.add(updated);
       break;
@@ -137,7 +137,7 @@ export function pRequest2Txn(
       // As in Java the record keeps the old ACL: later prepped requests check against it.
       const updated = nodeRecord.duplicate(hdr.zxid);
       updated.stat!.aversion = newVersion;
-      updated.digest = changes.precalculate(DigestOp.UPDATE, path!, updated.data, updated.stat);
+      updated.digest = changes.precalculateUpdate(nodeRecord, updated.data, updated.stat!);
       changes.setTxnDigest(request, updated.digest);
       changes.add(updated);
       break;
@@ -162,9 +162,10 @@ export function pRequest2Txn(
       for (const path2Delete of es) {
         if (changes.digestEnabled) {
           const parentPath = getParentPathAndValidate(ctx.dataTree, path2Delete);
-          const parent = changes.getRecordForPath(parentPath).duplicate(hdr.zxid);
+          const parentRecord = changes.getRecordForPath(parentPath);
+          const parent = parentRecord.duplicate(hdr.zxid);
           parent.stat!.pzxid = hdr.zxid;
-          parent.digest = changes.precalculate(DigestOp.UPDATE, parentPath, parent.data, parent.stat);
+          parent.digest = changes.precalculateUpdate(parentRecord, parent.data, parent.stat!);
           changes.add(parent);
         }
         const node = new ChangeRecord(hdr.zxid, path2Delete, null, 0, null);
@@ -203,7 +204,7 @@ function prepDelete(changes: PrepChanges, request: Request, path: string, parent
   const parent = parentRecord.duplicate(zxid);
   parent.childCount--;
   parent.stat!.pzxid = zxid;
-  parent.digest = changes.precalculate(DigestOp.UPDATE, parentPath, parent.data, parent.stat);
+  parent.digest = changes.precalculateUpdate(parentRecord, parent.data, parent.stat!);
   changes.add(parent);
   const node = new ChangeRecord(zxid, path, null, -1, null);
   node.digest = changes.precalculate(DigestOp.REMOVE, path);

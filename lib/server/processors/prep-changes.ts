@@ -81,28 +81,18 @@ export class PrepChanges {
    */
   precalculateUpdate(prior: ChangeRecord, data: Buffer | null, stat: StatPersisted): PrecalculatedDigest | null {
     if (!this.digestEnabled) return null;
-    const prev = prior.digest?.nodeDigest ?? 0n;
-    const next = precalculateDigest(prior.path, data, stat, this.tree.prepped);
-    return { nodeDigest: next, treeDigest: S64(this.currentTreeDigest() - prev + next) };
+    return this.digestAfter(prior.digest?.nodeDigest ?? 0n, precalculateDigest(prior.path, data, stat, this.tree.prepped));
   }
 
-  /** precalculateDigest: the node and tree digest after a change to `path`. */
-  precalculate(op: DigestOp, path: string, data: Buffer | null = null, stat: StatPersisted | null = null): PrecalculatedDigest | null {
+  /** precalculateDigest for a node `path` adds or removes (an update: precalculateUpdate). */
+  precalculate(op: DigestOp.ADD | DigestOp.REMOVE, path: string, data: Buffer | null = null, stat: StatPersisted | null = null): PrecalculatedDigest | null {
     if (!this.digestEnabled) return null;
-    let prev = 0n;
-    let next = 0n;
-    switch (op) {
-      case DigestOp.ADD:
-        next = precalculateDigest(path, data, stat!, this.tree.prepped);
-        break;
-      case DigestOp.REMOVE:
-        prev = this.getRecordForPath(path).digest?.nodeDigest ?? 0n;
-        break;
-      case DigestOp.UPDATE:
-        return this.precalculateUpdate(this.getRecordForPath(path), data, stat!);
-      case DigestOp.NOOP:
-        break;
-    }
+    if (op === DigestOp.ADD) return this.digestAfter(0n, precalculateDigest(path, data, stat!, this.tree.prepped));
+    return this.digestAfter(this.getRecordForPath(path).digest?.nodeDigest ?? 0n, 0n);
+  }
+
+  /** The node's new digest, and the tree's once its old one (`prev`) is replaced by it. */
+  private digestAfter(prev: bigint, next: bigint): PrecalculatedDigest {
     return { nodeDigest: next, treeDigest: S64(this.currentTreeDigest() - prev + next) };
   }
 

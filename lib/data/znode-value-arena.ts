@@ -68,8 +68,20 @@ export class ZnodeValueArena {
   private bump = 0;
   /** By grain count: free slots, each slab * slabBytes + offset. */
   private readonly free: number[][] = [];
+  /**
+   * Beside each free slot, the view its last value was handed out as.
+   *
+   * Why: a slot reused for a value of the same length hands that view out again. A new
+   * view per setData was a young object that the node, in old space, kept alive: it
+   * survived a scavenge, was promoted, and the node's pointer to it had to be recorded
+   * for the scavenger. A reused view is already old. The contract above allows this:
+   * the slot's bytes belonged to the old value only until the end of the turn that
+   * released it, and a view is nothing but those bytes.
+   */
+  private readonly freeViews: Buffer[][] = [];
   private quarantine: number[] = [];
   private quarantineGrains: number[] = [];
+  private quarantineViews: Buffer[] = [];
   private recycleScheduled = false;
 
   constructor(opts: ZnodeValueArenaOptions = {}) {
@@ -87,8 +99,10 @@ export class ZnodeValueArena {
     const list = this.free[grains];
     let slab: number;
     let offset: number;
+    let view: Buffer | undefined;
     if (list !== undefined && list.length > 0) {
       const slot = list.pop()!;
+      view = this.freeViews[grains].pop()!;
       slab = Math.floor(slot / this.slabBytes);
       offset = slot - slab * this.slabBytes;
     } else {
@@ -101,7 +115,7 @@ export class ZnodeValueArena {
     const s = this.slabs[slab]!;
     s.set(src, offset);
     this.live[slab]++;
-    return s.subarray(offset, offset + src.length);
+    return view !== undefined && view.length === src.length ? view : s.subarray(offset, offset + src.length);
   }
 
   /** Whether `buf` is a value this arena handed out (and has not dropped the slab of). */
@@ -121,6 +135,7 @@ export class ZnodeValueArena {
     const offset = buf.byteOffset - this.slabs[slab]!.byteOffset;
     this.quarantine.push(slab * this.slabBytes + offset);
     this.quarantineGrains.push(grainsOf(buf.length));
+    this.quarantineViews.push(buf);
     if (!this.recycleScheduled) {
       this.recycleScheduled = true;
       this.schedule(() => this.recycle());
@@ -132,13 +147,16 @@ export class ZnodeValueArena {
     this.recycleScheduled = false;
     const slots = this.quarantine;
     const grains = this.quarantineGrains;
+    const views = this.quarantineViews;
     if (slots.length === 0) return;
     this.quarantine = [];
     this.quarantineGrains = [];
+    this.quarantineViews = [];
     let emptied: number[] | null = null;
     for (let i = 0; i < slots.length; i++) {
       const slab = Math.floor(slots[i] / this.slabBytes);
       (this.free[grains[i]] ??= []).push(slots[i]);
+      (this.freeViews[grains[i]] ??= []).push(views[i]);
       if (--this.live[slab] === 0 && slab !== this.current) (emptied ??= []).push(slab);
     }
     if (emptied !== null) this.drop(emptied);
@@ -182,7 +200,9 @@ export class ZnodeValueArena {
     for (let g = 0; g < this.free.length; g++) {
       const l = this.free[g];
       if (l === undefined || l.length === 0) continue;
-      this.free[g] = l.filter((slot) => !gone.has(Math.floor(slot / this.slabBytes)));
+      const kept = l.map((slot) => !gone.has(Math.floor(slot / this.slabBytes)));
+      this.free[g] = l.filter((_, i) => kept[i]);
+      this.freeViews[g] = this.freeViews[g].filter((_, i) => kept[i]);
     }
   }
 }

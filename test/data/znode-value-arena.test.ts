@@ -68,6 +68,43 @@ describe('ZnodeValueArena', () => {
     expect(arena.stats().freeSlots).toBe(0);
   });
 
+  it('hands a reused slot out as the same view when the length matches, else as a new one', () => {
+    const { arena, endTurn } = manualArena();
+    const a = arena.adopt(bytes(1000, 1));
+    arena.release(a);
+    endTurn();
+    const b = arena.adopt(bytes(1000, 2));
+    expect(b).toBe(a); // no new object: the view is already where the node keeps it
+    expect(b.equals(bytes(1000, 2))).toBe(true);
+    arena.release(b);
+    endTurn();
+    const c = arena.adopt(bytes(990, 3)); // the same slot, another length
+    expect(c).not.toBe(b);
+    expect(c.byteOffset).toBe(b.byteOffset);
+    expect(c.length).toBe(990);
+    expect(c.equals(bytes(990, 3))).toBe(true);
+  });
+
+  it('keeps each free slot with its own view when a dropped slab takes some of the free slots away', () => {
+    const { arena, endTurn } = manualArena({ slabBytes: 4096 });
+    const values = Array.from({ length: 20 }, (_, i) => arena.adopt(bytes(512, i))); // slabs 0-1 full, slab 2 current
+    // Interleave releases from slabs 0 and 1 so that the free list mixes them; slab 0
+    // empties and is dropped, slab 1 keeps values 14 and 15.
+    for (let i = 0; i < 8; i++) {
+      arena.release(values[i]);
+      if (i < 6) arena.release(values[8 + i]);
+    }
+    endTurn();
+    expect(arena.stats()).toMatchObject({ slabs: 2, freeSlots: 6 });
+    const again = Array.from({ length: 6 }, (_, i) => arena.adopt(bytes(512, 100 + i)));
+    for (let i = 0; i < 6; i++) {
+      expect(again[i].equals(bytes(512, 100 + i))).toBe(true);
+      expect(arena.owns(again[i])).toBe(true);
+      expect(again[i].buffer).toBe(values[8].buffer); // slab 1's slots, not the dropped slab's
+    }
+    for (let i = 14; i < 20; i++) expect(values[i].equals(bytes(512, i))).toBe(true);
+  });
+
   it('drops a slab once every value in it is gone, and keeps the one it allocates from', () => {
     const { arena, endTurn } = manualArena({ slabBytes: 4096 });
     const values = Array.from({ length: 40 }, (_, i) => arena.adopt(bytes(512, i))); // 8 per slab

@@ -11,8 +11,13 @@ const NO_NAMES: readonly string[] = Object.freeze([]);
  * and numChildren are derived, and cversion counts creates only (see copyStat).
  */
 export class DataNode {
-  /** The digest cache of NodeHashMap; valid while digestCached is true. */
-  digest = 0n;
+  /**
+   * The digest cache of NodeHashMap; valid while digestCached is true. A number, not a
+   * bigint: a CRC fits, and a bigint made for each change was a young object that this
+   * node, in old space, pointed at. Each one cost the next scavenge a remembered slot and
+   * a copy (see ZnodeValueArena's freeViews for the same reasoning).
+   */
+  digest = 0;
   digestCached = false;
   private kids: Set<string> | null = null;
   /** childNames(): dropped whenever the children change. */

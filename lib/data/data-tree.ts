@@ -198,7 +198,7 @@ export class DataTree extends DataTreeBookkeeping {
   }
 
   /** The digest of a node a txn just wrote, from prep's CRC of its path and data when there is one. */
-  private preppedDigest(path: string, data: Buffer | null, stat: StatPersisted): bigint | undefined {
+  private preppedDigest(path: string, data: Buffer | null, stat: StatPersisted): number | undefined {
     return this.digestEnabled ? takePrecalculatedDigest(this.prepped, path, data, stat) : undefined;
   }
 

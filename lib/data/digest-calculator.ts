@@ -15,11 +15,16 @@ export const ZOOKEEPER_NODE_SUBTREE = '/zookeeper/';
  * between servers through the TxnDigest in each logged txn.
  */
 export function calculateDigest(path: string, data: Buffer | null, stat: StatPersisted): bigint {
-  if (path.startsWith(ZOOKEEPER_NODE_SUBTREE)) return 0n;
+  return BigInt(nodeCrc(path, data, stat));
+}
+
+/** calculateDigest as a number: a CRC fits in one, and a DataNode keeps it so (see DataNode.digest). */
+function nodeCrc(path: string, data: Buffer | null, stat: StatPersisted): number {
+  if (path.startsWith(ZOOKEEPER_NODE_SUBTREE)) return 0;
   // "" and "/" both name the root; the digest always uses "".
   if (path === '/') path = '';
-  if (data === null || data.length === 0) return digestOfStat(crcOfString(path, ~0), stat);
-  return digestOfStat(crcOfData(data, crcOfString(path, ~0)), stat);
+  if (data === null || data.length === 0) return crcOfStat(crcOfString(path, ~0), stat);
+  return crcOfStat(crcOfData(data, crcOfString(path, ~0)), stat);
 }
 
 /**
@@ -32,7 +37,7 @@ export function precalculateDigest(path: string, data: Buffer | null, stat: Stat
   const name = path === '/' ? '' : path;
   const afterData = crcOfData(data, crcOfString(name, ~0));
   prepped.push(name, data, afterData);
-  return digestOfStat(afterData, stat);
+  return BigInt(crcOfStat(afterData, stat));
 }
 
 /**
@@ -40,10 +45,10 @@ export function precalculateDigest(path: string, data: Buffer | null, stat: Stat
  * and data when prep queued one for them; undefined when it did not (a learner's apply,
  * a replayed log, empty data), and the caller digests the node in full.
  */
-export function takePrecalculatedDigest(prepped: PreppedCrcs, path: string, data: Buffer | null, stat: StatPersisted): bigint | undefined {
+export function takePrecalculatedDigest(prepped: PreppedCrcs, path: string, data: Buffer | null, stat: StatPersisted): number | undefined {
   if (prepped.length === 0 || data === null || data.length === 0 || path.startsWith(ZOOKEEPER_NODE_SUBTREE)) return undefined;
   const afterData = prepped.take(path === '/' ? '' : path, data);
-  return afterData === undefined ? undefined : digestOfStat(afterData, stat);
+  return afterData === undefined ? undefined : crcOfStat(afterData, stat);
 }
 
 /** Enough for the txns between prep and apply; the bytes bound keeps big values from piling up. */
@@ -132,7 +137,8 @@ export class PreppedCrcs {
   }
 }
 
-function digestOfStat(c: number, stat: StatPersisted): bigint {
+/** The stat's 60 bytes after the register `c`; the finished CRC (unsigned). */
+function crcOfStat(c: number, stat: StatPersisted): number {
   c = crcOfLong(stat.czxid, c);
   c = crcOfLong(stat.mzxid, c);
   c = crcOfLong(stat.pzxid, c);
@@ -142,7 +148,7 @@ function digestOfStat(c: number, stat: StatPersisted): bigint {
   c = crcOfInt(stat.cversion, c);
   c = crcOfInt(stat.aversion, c);
   c = crcOfLong(stat.ephemeralOwner, c);
-  return BigInt(~c >>> 0);
+  return ~c >>> 0;
 }
 
 /** Data at least this long goes to zlib's crc32: below it the call costs more than the bytes. */
@@ -231,8 +237,13 @@ function crcOfLong(v: bigint, c: number): number {
 
 /** The node's digest, cached on the node until the next change. */
 export function digestOfNode(path: string, node: DataNode): bigint {
+  return BigInt(nodeDigest(path, node));
+}
+
+/** digestOfNode as a number, as the node keeps it. */
+export function nodeDigest(path: string, node: DataNode): number {
   if (!node.digestCached) {
-    node.digest = calculateDigest(path, node.data, node.stat);
+    node.digest = nodeCrc(path, node.data, node.stat);
     node.digestCached = true;
   }
   return node.digest;

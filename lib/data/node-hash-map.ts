@@ -1,5 +1,5 @@
 import type { DataNode } from './data-node';
-import { digestOfNode, ZOOKEEPER_NODE_SUBTREE } from './digest-calculator';
+import { nodeDigest, ZOOKEEPER_NODE_SUBTREE } from './digest-calculator';
 
 /**
  * Paths NodeHashMap.recent holds before it starts over. Writes over a hot set of up to
@@ -46,7 +46,7 @@ export class NodeHashMap {
   }
 
   /** put for a path the caller has just found absent: no second lookup. `digest`: as for postChange. */
-  insert(path: string, node: DataNode, digest?: bigint): void {
+  insert(path: string, node: DataNode, digest?: number): void {
     this.nodes.set(path, node);
     this.recent.delete(path);
     setDigest(node, digest);
@@ -115,7 +115,7 @@ export class NodeHashMap {
   }
 
   /** `digest`: the node's new digest when the caller has it (prep's, see takePrecalculatedDigest). */
-  postChange(path: string, node: DataNode, digest?: bigint): void {
+  postChange(path: string, node: DataNode, digest?: number): void {
     setDigest(node, digest);
     this.addDigest(path, node);
   }
@@ -127,17 +127,17 @@ export class NodeHashMap {
 
   private addDigest(path: string, node: DataNode): void {
     if (!this.digestEnabled || path.startsWith(ZOOKEEPER_NODE_SUBTREE)) return;
-    this.hash = BigInt.asIntN(64, this.hash + digestOfNode(path, node));
+    this.hash = BigInt.asIntN(64, this.hash + BigInt(nodeDigest(path, node)));
   }
 
   private removeDigest(path: string, node: DataNode): void {
     if (!this.digestEnabled || path.startsWith(ZOOKEEPER_NODE_SUBTREE)) return;
-    this.hash = BigInt.asIntN(64, this.hash - digestOfNode(path, node));
+    this.hash = BigInt.asIntN(64, this.hash - BigInt(nodeDigest(path, node)));
   }
 }
 
 /** The node's digest as the caller has it, or marked stale so digestOfNode computes it. */
-function setDigest(node: DataNode, digest: bigint | undefined): void {
+function setDigest(node: DataNode, digest: number | undefined): void {
   if (digest === undefined) {
     node.digestCached = false;
   } else {

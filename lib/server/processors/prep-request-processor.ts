@@ -19,6 +19,7 @@ import { MarshallingError } from './prep-errors';
 import { pRequest2Txn } from './prep-txn';
 import type { ProcessorContext } from './processor-context';
 import { readRecord as decode } from './request-body';
+import { txnTime } from './txn-time';
 
 /** Ops that only need a live session here; FinalRequestProcessor answers them. */
 const SESSION_CHECKED_READS: ReadonlySet<number> = new Set([
@@ -189,7 +190,7 @@ export class PrepRequestProcessor {
       clientId: request.sessionId,
       cxid: request.cxid,
       zxid,
-      time: BigInt(Math.floor(this.ctx.clock.now())),
+      time: txnTime(this.ctx.clock),
       type,
     });
   }

@@ -20,6 +20,7 @@ import { prepCreate } from './prep-create';
 import { MarshallingError, required } from './prep-errors';
 import { getParentPathAndValidate, validatePathOrBadArguments } from './prep-paths';
 import type { ProcessorContext } from './processor-context';
+import { txnTime } from './txn-time';
 
 /** The request record of an op: decoded lazily so that, as in Java, session checks come first. */
 export type RecordSource<R> = () => R;
@@ -49,7 +50,7 @@ export function pRequest2Txn(
       clientId: request.sessionId,
       cxid: request.cxid,
       zxid,
-      time: BigInt(Math.floor(ctx.clock.now())),
+      time: txnTime(ctx.clock),
       type,
     });
   }

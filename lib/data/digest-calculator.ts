@@ -61,8 +61,9 @@ const PREPPED_MAX_BYTES = 16 * 1024 * 1024;
  * A write's node is digested twice from the same path and data: in prep (the digest
  * logged with the txn) and when the tree applies the txn. Txns are applied in the order
  * they were prepped, so the apply looks at the oldest entries first for its path and
- * data: usually the same Buffer (node data is never changed in place: a change is a new
- * Buffer), else equal bytes (a multi's create op is applied from its encoded bytes).
+ * data: usually the same Buffer (the txn's own, which nothing changes between prep and
+ * apply; the tree's arena copies it only after the apply's digest), else equal bytes (a
+ * multi's create op is applied from its encoded bytes).
  * Either way the CRC is the same function of the same bytes. Entries older than the one
  * found belong to txns that will not be applied (a multi rolled back, a request that
  * failed after its digest): they are dropped. An apply that finds none (a learner that

@@ -17,8 +17,10 @@ let last = 0n;
 export function txnTime(clock: Clock): bigint {
   const ms = Math.floor(clock.now());
   if (ms !== lastMs) {
-    lastMs = ms;
+    // BigInt first: a clock that ever read ±Infinity must throw every time, not leave
+    // the memo claiming that millisecond with the previous one's value.
     last = BigInt(ms);
+    lastMs = ms;
   }
   return last;
 }

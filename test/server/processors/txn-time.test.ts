@@ -30,4 +30,13 @@ describe('txnTime', () => {
     expect(txnTime(clockAt({ ms: 7 }))).toBe(7n);
     expect(txnTime(clock)).toBe(4_999n);
   });
+
+  it('throws for a clock that is not a number of milliseconds, every time', () => {
+    const t = { ms: Number.POSITIVE_INFINITY };
+    const clock = clockAt(t);
+    expect(() => txnTime(clock)).toThrow(RangeError);
+    expect(() => txnTime(clock)).toThrow(RangeError);
+    t.ms = 12;
+    expect(txnTime(clock)).toBe(12n);
+  });
 });

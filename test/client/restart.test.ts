@@ -1,3 +1,4 @@
+import { createLogger } from '../../lib/core/logger';
 import { CreateMode, EventType, KeeperState, States, type WatchedEvent } from '../../lib/client';
 import { targets } from '../support/targets';
 import { Clients, record, sleep, stateBecomes, uniquePath, until } from './support/helpers';
@@ -16,7 +17,9 @@ describe.each(targets)('client across a restart of $name', (target) => {
   }, 30000);
 
   it('keeps its session, ephemerals and watches when the server restarts within the session timeout', async () => {
-    const zk = await clients.connect(server.connectString, { sessionTimeout: MAX_SESSION_TIMEOUT });
+    const clientLog: string[] = [];
+    const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void clientLog.push(`${Date.now()} ${line.trim()}`) } });
+    const zk = await clients.connect(server.connectString, { sessionTimeout: MAX_SESSION_TIMEOUT, logger });
     const id = zk.sessionId;
     const p = uniquePath('restart');
     await zk.create(p, 'before');
@@ -30,7 +33,13 @@ describe.each(targets)('client across a restart of $name', (target) => {
     await server.start();
     const startMs = Date.now() - startedAt;
     await stateBecomes(zk, States.CONNECTED, 30000).catch((e: Error) => {
-      throw new Error(`${e.message}; the server took ${startMs} ms to start again`);
+      // It failed twice in full CI runs against Java (the server expired the session), and
+      // never alone: both sides' logs are the only witnesses.
+      const serverLines = server.log().split('\n').filter((l) => /session|expir|refus|bind|address|error|warn/i.test(l)).slice(-60);
+      throw new Error(
+        `${e.message}; the server took ${startMs} ms to start again (started at ${startedAt})\n` +
+          `client log:\n${clientLog.slice(-40).join('\n')}\nserver log:\n${serverLines.join('\n')}`,
+      );
     });
     expect(zk.sessionId).toBe(id);
     expect(await zk.exists(`${p}/eph`)).not.toBeNull();

@@ -136,7 +136,7 @@ export class NodeHashMap {
   }
 }
 
-/** The node's digest as the caller has it, or marked stale so digestOfNode computes it. */
+/** The node's digest as the caller has it, or marked stale so nodeDigest computes it. */
 function setDigest(node: DataNode, digest: number | undefined): void {
   if (digest === undefined) {
     node.digestCached = false;

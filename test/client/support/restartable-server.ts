@@ -40,6 +40,7 @@ export async function startRestartable(target: TargetName): Promise<RestartableS
   const port = await freePort(host);
   const dir = mkdtempSync(join(tmpdir(), `zoolab-client-restart-${target}-`));
   const dataDir = join(dir, 'data');
+  const logPath = join(dir, 'server.log');
   let stopFn: (() => Promise<void>) | null = null;
   // The Java server binds its port before it has a ZKDatabase. A connection in that window
   // is refused with "ZooKeeperServer not running", and closing it throws a
@@ -55,7 +56,7 @@ export async function startRestartable(target: TargetName): Promise<RestartableS
       cfg,
       [`tickTime=${TICK}`, `dataDir=${dataDir}`, `clientPort=${port}`, `clientPortAddress=${host}`, 'admin.enableServer=false', '4lw.commands.whitelist=*', `maxSessionTimeout=${MAX_SESSION_TIMEOUT}`].join('\n') + '\n',
     );
-    const log = openSync(join(dir, 'server.log'), 'a');
+    const log = openSync(logPath, 'a');
     const child: ChildProcess = spawn(
       '/usr/bin/java',
       [
@@ -114,10 +115,7 @@ export async function startRestartable(target: TargetName): Promise<RestartableS
     connectString: `${host}:${clientPort}`,
     kill,
     start,
-    log() {
-      const path = join(dir, 'server.log');
-      return existsSync(path) ? readFileSync(path, 'utf8') : '';
-    },
+    log: () => (existsSync(logPath) ? readFileSync(logPath, 'utf8') : ''),
     async dispose() {
       if (disposed) return;
       disposed = true;

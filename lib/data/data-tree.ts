@@ -324,6 +324,16 @@ export class DataTree extends DataTreeBookkeeping {
     return this.nodes.getDigest();
   }
 
+  /** The tree digest's high uint32 half, for prep's sums (digest-sum.ts). */
+  get treeDigestHi(): number {
+    return this.nodes.digestHi;
+  }
+
+  /** The tree digest's low uint32 half. */
+  get treeDigestLo(): number {
+    return this.nodes.digestLo;
+  }
+
   /** Java's deserialize: replaces the whole tree with a snapshot's ACL entries and nodes. */
   restore(aclEntries: Iterable<readonly [bigint, ACL[]]>, nodes: Iterable<readonly [string, DataNode]>): void {
     // The old tree's values stay with the old arena (readers still holding one keep its slab).

@@ -28,16 +28,16 @@ function nodeCrc(path: string, data: Buffer | null, stat: StatPersisted): number
 }
 
 /**
- * calculateDigest for prep's precalculated digest of the node a txn writes. The CRC of
+ * calculateDigest, as a number, for prep's precalculated digest of the node a txn writes. The CRC of
  * its path and data also goes into the tree's queue (`prepped`), since the tree digests
  * the node again when it applies the txn (takePrecalculatedDigest).
  */
-export function precalculateDigest(path: string, data: Buffer | null, stat: StatPersisted, prepped: PreppedCrcs | null = null): bigint {
-  if (prepped === null || data === null || data.length === 0 || path.startsWith(ZOOKEEPER_NODE_SUBTREE)) return calculateDigest(path, data, stat);
+export function precalculateDigest(path: string, data: Buffer | null, stat: StatPersisted, prepped: PreppedCrcs | null = null): number {
+  if (prepped === null || data === null || data.length === 0 || path.startsWith(ZOOKEEPER_NODE_SUBTREE)) return nodeCrc(path, data, stat);
   const name = path === '/' ? '' : path;
   const afterData = crcOfData(data, crcOfString(name, ~0));
   prepped.push(name, data, afterData);
-  return BigInt(crcOfStat(afterData, stat));
+  return crcOfStat(afterData, stat);
 }
 
 /**
@@ -236,12 +236,7 @@ function crcOfLong(v: bigint, c: number): number {
   );
 }
 
-/** The node's digest, cached on the node until the next change. */
-export function digestOfNode(path: string, node: DataNode): bigint {
-  return BigInt(nodeDigest(path, node));
-}
-
-/** digestOfNode as a number, as the node keeps it. */
+/** The node's digest (calculateDigest as a number), cached on the node until the next change. */
 export function nodeDigest(path: string, node: DataNode): number {
   if (!node.digestCached) {
     node.digest = nodeCrc(path, node.data, node.stat);

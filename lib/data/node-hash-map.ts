@@ -1,5 +1,6 @@
 import type { DataNode } from './data-node';
 import { nodeDigest, ZOOKEEPER_NODE_SUBTREE } from './digest-calculator';
+import { carryHi, digestLong, sumLo } from './digest-sum';
 
 /**
  * Paths NodeHashMap.recent holds before it starts over. Writes over a hot set of up to
@@ -32,7 +33,9 @@ export class NodeHashMap {
    * change of `nodes` goes through this class, which drops or replaces the path here too.
    */
   private recent = new Map<string, DataNode>();
-  private hash = 0n;
+  /** The tree digest's halves (digest-sum.ts says why not a bigint). */
+  private hashHi = 0;
+  private hashLo = 0;
 
   constructor(readonly digestEnabled = true) {}
 
@@ -102,7 +105,8 @@ export class NodeHashMap {
   clear(): void {
     this.nodes.clear();
     this.recent = new Map();
-    this.hash = 0n;
+    this.hashHi = 0;
+    this.hashLo = 0;
   }
 
   /** Entries including the "" alias of the root, as Java counts them. */
@@ -122,17 +126,33 @@ export class NodeHashMap {
 
   /** The tree digest as Java's signed long. */
   getDigest(): bigint {
-    return this.hash;
+    return digestLong(this.hashHi, this.hashLo);
+  }
+
+  /** The tree digest's high half, for prep's sums (digest-sum.ts). */
+  get digestHi(): number {
+    return this.hashHi;
+  }
+
+  /** The tree digest's low half. */
+  get digestLo(): number {
+    return this.hashLo;
   }
 
   private addDigest(path: string, node: DataNode): void {
     if (!this.digestEnabled || path.startsWith(ZOOKEEPER_NODE_SUBTREE)) return;
-    this.hash = BigInt.asIntN(64, this.hash + BigInt(nodeDigest(path, node)));
+    this.step(0, nodeDigest(path, node));
   }
 
   private removeDigest(path: string, node: DataNode): void {
     if (!this.digestEnabled || path.startsWith(ZOOKEEPER_NODE_SUBTREE)) return;
-    this.hash = BigInt.asIntN(64, this.hash - BigInt(nodeDigest(path, node)));
+    this.step(nodeDigest(path, node), 0);
+  }
+
+  private step(prev: number, next: number): void {
+    const raw = this.hashLo - prev + next;
+    this.hashHi = carryHi(raw, this.hashHi);
+    this.hashLo = sumLo(this.hashLo, prev, next);
   }
 }
 

@@ -4,10 +4,14 @@ import { copyStatPersisted } from '../../data/data-node';
 
 const NO_ACL: ACL[] = Object.freeze([]) as unknown as ACL[];
 
-/** The node's digest and the tree digest once its txn is applied. */
+/**
+ * The node's digest and the tree digest once its txn is applied, the latter as its two
+ * uint32 halves (lib/data/digest-sum.ts says why).
+ */
 export interface PrecalculatedDigest {
-  readonly nodeDigest: bigint;
-  readonly treeDigest: bigint;
+  readonly nodeDigest: number;
+  readonly treeHi: number;
+  readonly treeLo: number;
 }
 
 /**

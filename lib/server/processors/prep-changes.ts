@@ -1,4 +1,5 @@
-import { DIGEST_VERSION, digestOfNode, precalculateDigest } from '../../data/digest-calculator';
+import { DIGEST_VERSION, nodeDigest, precalculateDigest } from '../../data/digest-calculator';
+import { carryHi, digestLong, sumLo } from '../../data/digest-sum';
 import type { DataTree } from '../../data/data-tree';
 import type { StatPersisted } from '../../jute/records/data';
 import { TxnDigest } from '../../jute/records/txn';
@@ -13,8 +14,6 @@ export const enum DigestOp {
   REMOVE,
   UPDATE,
 }
-
-const S64 = (v: bigint): bigint => BigInt.asIntN(64, v);
 
 /**
  * Prep's view of the tree: the DataTree overlaid with outstanding change records, so a
@@ -53,7 +52,7 @@ export class PrepChanges {
       const n = this.tree.getNodeForChange(path);
       if (n === undefined) return null;
       last = new ChangeRecord(-1n, path, n.stat, n.numChildren, this.tree.getACLOfNode(n), n.data);
-      if (this.digestEnabled) last.digest = { nodeDigest: digestOfNode(path, n), treeDigest: 0n };
+      if (this.digestEnabled) last.digest = { nodeDigest: nodeDigest(path, n), treeHi: 0, treeLo: 0 };
     }
     return last.stat === null ? null : last;
   }
@@ -69,9 +68,12 @@ export class PrepChanges {
 
   /** getCurrentTreeDigest: the digest after the last outstanding txn, else the tree's. */
   currentTreeDigest(): bigint {
-    const last = this.outstanding.peekLast();
-    if (last === undefined) return this.tree.getTreeDigest();
-    return last.digest?.treeDigest ?? this.tree.getTreeDigest();
+    const d = this.lastDigest();
+    return d === null ? this.tree.getTreeDigest() : digestLong(d.treeHi, d.treeLo);
+  }
+
+  private lastDigest(): PrecalculatedDigest | null {
+    return this.outstanding.peekLast()?.digest ?? null;
   }
 
   /**
@@ -81,24 +83,27 @@ export class PrepChanges {
    */
   precalculateUpdate(prior: ChangeRecord, data: Buffer | null, stat: StatPersisted): PrecalculatedDigest | null {
     if (!this.digestEnabled) return null;
-    return this.digestAfter(prior.digest?.nodeDigest ?? 0n, precalculateDigest(prior.path, data, stat, this.tree.prepped));
+    return this.digestAfter(prior.digest?.nodeDigest ?? 0, precalculateDigest(prior.path, data, stat, this.tree.prepped));
   }
 
   /** precalculateDigest for a node `path` adds or removes (an update: precalculateUpdate). */
   precalculate(op: DigestOp.ADD | DigestOp.REMOVE, path: string, data: Buffer | null = null, stat: StatPersisted | null = null): PrecalculatedDigest | null {
     if (!this.digestEnabled) return null;
-    if (op === DigestOp.ADD) return this.digestAfter(0n, precalculateDigest(path, data, stat!, this.tree.prepped));
-    return this.digestAfter(this.getRecordForPath(path).digest?.nodeDigest ?? 0n, 0n);
+    if (op === DigestOp.ADD) return this.digestAfter(0, precalculateDigest(path, data, stat!, this.tree.prepped));
+    return this.digestAfter(this.getRecordForPath(path).digest?.nodeDigest ?? 0, 0);
   }
 
   /** The node's new digest, and the tree's once its old one (`prev`) is replaced by it. */
-  private digestAfter(prev: bigint, next: bigint): PrecalculatedDigest {
-    return { nodeDigest: next, treeDigest: S64(this.currentTreeDigest() - prev + next) };
+  private digestAfter(prev: number, next: number): PrecalculatedDigest {
+    const last = this.lastDigest();
+    const hi = last === null ? this.tree.treeDigestHi : last.treeHi;
+    const lo = last === null ? this.tree.treeDigestLo : last.treeLo;
+    return { nodeDigest: next, treeHi: carryHi(lo - prev + next, hi), treeLo: sumLo(lo, prev, next) };
   }
 
   /** setTxnDigest(request, precalculated): a null digest (digests off) leaves it unset. */
   setTxnDigest(request: Request, d: PrecalculatedDigest | null): void {
-    if (d !== null) request.digest = new TxnDigest({ version: DIGEST_VERSION, treeDigest: d.treeDigest });
+    if (d !== null) request.digest = new TxnDigest({ version: DIGEST_VERSION, treeDigest: digestLong(d.treeHi, d.treeLo) });
   }
 
   /** setTxnDigest(request): the tree digest as it stands after every outstanding txn. */

@@ -123,6 +123,38 @@ describe('WatchManager', () => {
     expect(m.dumpWatches(false)).toBe('0x10\n\t/x\n\t/y\n0x20\n\t/x\n');
   });
 
+  it('keeps a fired watcher listed with no paths, as Java does, and gives it a new set instead of emptying its old one', () => {
+    const m = new WatchManager();
+    const a = new RecordingWatcher(0x10n);
+    const pathsOf = (w: RecordingWatcher): Set<string> | undefined =>
+      (m as unknown as { watch2Paths: Map<RecordingWatcher, Set<string>> }).watch2Paths.get(w);
+    m.addWatch('/x', a);
+    m.addWatch('/y', a);
+    const before = pathsOf(a);
+    m.triggerWatch('/x', NodeDataChanged, 1n);
+    // Another path is still watched: the same set, one path fewer.
+    expect(pathsOf(a)).toBe(before);
+    expect(m.dumpWatches(false)).toBe('0x10\n\t/y\n');
+    m.triggerWatch('/y', NodeDataChanged, 2n);
+    // The last path went: a new empty set (an old one would get a new table in the old
+    // generation each time, see dropPath), and the watcher stays listed.
+    expect(pathsOf(a)).not.toBe(before);
+    expect(pathsOf(a)!.size).toBe(0);
+    expect(m.dumpWatches(false)).toBe('0x10\n');
+    expect(m.toString()).toBe('1 connections watching 0 paths\nTotal watches:0');
+    // Re-armed, it fires again; removeWatches empties the set the same way.
+    for (let i = 0; i < 3; i++) {
+      expect(m.addWatch('/x', a)).toBe(true);
+      expect(m.triggerWatch('/x', NodeDataChanged, BigInt(3 + i))).toEqual(new Set([a]));
+    }
+    m.addWatch('/z', a);
+    const armed = pathsOf(a);
+    expect(m.removeWatcher('/z', a)).toBe(true);
+    expect(pathsOf(a)).not.toBe(armed);
+    expect(m.removeWatcher('/z', a)).toBe(false);
+    expect(a.take().map(([, p]) => p)).toEqual(['/x', '/y', '/x', '/x', '/x']);
+  });
+
   it('maps AddWatch modes and rejects others', () => {
     expect(watcherModeFromZooDef(0)).toBe(WatcherMode.PERSISTENT);
     expect(watcherModeFromZooDef(1)).toBe(WatcherMode.PERSISTENT_RECURSIVE);

@@ -134,6 +134,30 @@ describe('DataTree owners', () => {
     expect(t.getSessions()).toEqual([]);
   });
 
+  it("keeps a session listed after its last ephemeral goes, with a new set instead of its old one emptied", () => {
+    const t = new DataTree();
+    const setOf = (owner: bigint): Set<string> | undefined =>
+      (t.ephemerals as unknown as { ephemerals: Map<bigint, Set<string>> }).ephemerals.get(owner);
+    t.createNode('/a', null, OPEN(), 0x66n, -1, 1n, 0n);
+    t.createNode('/b', null, OPEN(), 0x66n, -1, 2n, 0n);
+    const before = setOf(0x66n);
+    t.deleteNode('/a', 3n);
+    expect(setOf(0x66n)).toBe(before);
+    t.deleteNode('/b', 4n);
+    // See DataTreeEphemerals.remove: an old set emptied in place gets old-generation tables.
+    expect(setOf(0x66n)).not.toBe(before);
+    expect(t.getEphemerals(0x66n)).toEqual(new Set());
+    expect(t.getSessions()).toEqual([0x66n]);
+    // A lock recipe's cycle: one ephemeral at a time, created and deleted.
+    for (let i = 0; i < 3; i++) {
+      t.createNode(`/lock-${i}`, null, OPEN(), 0x66n, -1, BigInt(5 + 2 * i), 0n);
+      expect(t.getEphemerals(0x66n)).toEqual(new Set([`/lock-${i}`]));
+      t.deleteNode(`/lock-${i}`, BigInt(6 + 2 * i));
+    }
+    expect(t.getEphemeralsCount()).toBe(0);
+    expect(t.dumpEphemerals()).toBe('Sessions with Ephemerals (1):\n0x66:\n');
+  });
+
   it('keeps containers and TTL nodes apart and shows them with owner 0', () => {
     const t = new DataTree({ extendedTypesEnabled: true });
     t.createNode('/c', null, OPEN(), CONTAINER_EPHEMERAL_OWNER, -1, 1n, 0n);

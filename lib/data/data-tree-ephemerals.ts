@@ -1,4 +1,5 @@
 import { EphemeralType, ephemeralTypeOf } from './ephemeral-type';
+import { deleteFromKeyedSet } from './keyed-sets';
 
 const hex = (v: bigint): string => BigInt.asUintN(64, v).toString(16);
 
@@ -30,16 +31,7 @@ export class DataTreeEphemerals {
     const type = ephemeralTypeOf(owner, this.extendedTypesEnabled);
     if (type === EphemeralType.CONTAINER) this.containers.delete(path);
     else if (type === EphemeralType.TTL) this.ttls.delete(path);
-    else if (owner !== 0n) {
-      const list = this.ephemerals.get(owner);
-      if (list === undefined || !list.has(path)) return;
-      // A set whose last path goes is replaced, not emptied: a long-lived session's set is
-      // old, and V8 gives an old Set each new table in the old generation, so a lock
-      // recipe's create-and-delete of one ephemeral at a time left ~125 B of old garbage
-      // per cycle (WatchManager.dropPath says more). The session keeps its entry.
-      if (list.size === 1) this.ephemerals.set(owner, new Set());
-      else list.delete(path);
-    }
+    else if (owner !== 0n) deleteFromKeyedSet(this.ephemerals, owner, path);
   }
 
   /** Takes a session's set out of the map (killSession). */

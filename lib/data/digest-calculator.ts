@@ -28,9 +28,9 @@ function nodeCrc(path: string, data: Buffer | null, stat: StatPersisted): number
 }
 
 /**
- * calculateDigest, as a number, for prep's precalculated digest of the node a txn writes. The CRC of
- * its path and data also goes into the tree's queue (`prepped`), since the tree digests
- * the node again when it applies the txn (takePrecalculatedDigest).
+ * calculateDigest, as a number, for prep's precalculated digest of the node a txn writes.
+ * The CRC of its path and data also goes into the tree's queue (`prepped`), since the tree
+ * digests the node again when it applies the txn (takePrecalculatedDigest).
  */
 export function precalculateDigest(path: string, data: Buffer | null, stat: StatPersisted, prepped: PreppedCrcs | null = null): number {
   if (prepped === null || data === null || data.length === 0 || path.startsWith(ZOOKEEPER_NODE_SUBTREE)) return nodeCrc(path, data, stat);
@@ -234,6 +234,13 @@ function crcOfLong(v: bigint, c: number): number {
     T1[(lo >>> 8) & 0xff] ^
     T0[lo & 0xff]
   );
+}
+
+/** A tree digest kept as two uint32 halves (digest-sum.ts) as Java's signed long. */
+export function digestLong(hi: number, lo: number): bigint {
+  LONG_WORDS[HI] = hi;
+  LONG_WORDS[1 - HI] = lo;
+  return LONG[0];
 }
 
 /** The node's digest (calculateDigest as a number), cached on the node until the next change. */

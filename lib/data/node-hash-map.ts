@@ -1,6 +1,6 @@
 import type { DataNode } from './data-node';
-import { nodeDigest, ZOOKEEPER_NODE_SUBTREE } from './digest-calculator';
-import { carryHi, digestLong, sumLo } from './digest-sum';
+import { digestLong, nodeDigest, ZOOKEEPER_NODE_SUBTREE } from './digest-calculator';
+import { carryHi, sumLo } from './digest-sum';
 
 /**
  * Paths NodeHashMap.recent holds before it starts over. Writes over a hot set of up to
@@ -152,7 +152,7 @@ export class NodeHashMap {
   private step(prev: number, next: number): void {
     const raw = this.hashLo - prev + next;
     this.hashHi = carryHi(raw, this.hashHi);
-    this.hashLo = sumLo(this.hashLo, prev, next);
+    this.hashLo = sumLo(raw);
   }
 }
 

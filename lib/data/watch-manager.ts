@@ -1,4 +1,5 @@
 import { KeeperState } from '../protocol/zoo-defs';
+import { deleteFromKeyedSet } from './keyed-sets';
 import type { WatchedEvent, Watcher } from './watcher';
 import { DEFAULT_WATCHER_MODE, isPersistent, isRecursive, WatcherMode } from './watcher-mode';
 import { WatchesPathReport, WatchesReport, WatchesSummary } from './watches-report';
@@ -82,31 +83,12 @@ export class WatchManager {
   }
 
   private removePathWatcher(path: string, watcher: Watcher): boolean {
-    if (!this.dropPath(watcher, path)) return false;
+    // The watcher keeps its entry, as in Java (wchc lists it with no paths).
+    if (!deleteFromKeyedSet(this.watch2Paths, watcher, path)) return false;
     const list = this.watchTable.get(path);
     if (list === undefined || !list.delete(watcher)) return false;
     if (list.size === 0) this.watchTable.delete(path);
     this.removeWatcherMode(watcher, path);
-    return true;
-  }
-
-  /**
-   * Takes `path` out of the watcher's paths; false when it was not there. A set whose last
-   * path goes is replaced by a new empty one instead of being emptied.
-   *
-   * Why: V8 gives a Set a new table as entries come and go, and allocates it in the old
-   * generation when the Set is old, as a long-lived watcher's is. A watcher that re-arms a
-   * one-shot watch after each event (the usual client, and the bench suite's watch
-   * fan-out) left ~100 B of old-generation garbage per fired watch: with 200 watchers,
-   * ~2.5 MB/s, and on a small heap a mark-compact (a 4–5 ms pause) every ~1.7 s, which set
-   * the fan-out's p99. A new Set is young and dies young. The watcher keeps its entry, as
-   * in Java (wchc lists it with no paths).
-   */
-  private dropPath(watcher: Watcher, path: string): boolean {
-    const paths = this.watch2Paths.get(watcher);
-    if (paths === undefined || !paths.has(path)) return false;
-    if (paths.size === 1) this.watch2Paths.set(watcher, new Set());
-    else paths.delete(path);
     return true;
   }
 
@@ -136,7 +118,7 @@ export class WatchManager {
           watchers.add(w);
           if (!isPersistent(mode)) {
             these.delete(w);
-            this.dropPath(w, localPath);
+            deleteFromKeyedSet(this.watch2Paths, w, localPath);
           }
         }
       }

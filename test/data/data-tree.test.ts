@@ -144,7 +144,7 @@ describe('DataTree owners', () => {
     t.deleteNode('/a', 3n);
     expect(setOf(0x66n)).toBe(before);
     t.deleteNode('/b', 4n);
-    // See DataTreeEphemerals.remove: an old set emptied in place gets old-generation tables.
+    // See deleteFromKeyedSet: an old set emptied in place gets old-generation tables.
     expect(setOf(0x66n)).not.toBe(before);
     expect(t.getEphemerals(0x66n)).toEqual(new Set());
     expect(t.getSessions()).toEqual([0x66n]);

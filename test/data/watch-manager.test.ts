@@ -137,7 +137,7 @@ describe('WatchManager', () => {
     expect(m.dumpWatches(false)).toBe('0x10\n\t/y\n');
     m.triggerWatch('/y', NodeDataChanged, 2n);
     // The last path went: a new empty set (an old one would get a new table in the old
-    // generation each time, see dropPath), and the watcher stays listed.
+    // generation each time, see deleteFromKeyedSet), and the watcher stays listed.
     expect(pathsOf(a)).not.toBe(before);
     expect(pathsOf(a)!.size).toBe(0);
     expect(m.dumpWatches(false)).toBe('0x10\n');

@@ -1,5 +1,5 @@
-import { DIGEST_VERSION, nodeDigest, precalculateDigest } from '../../data/digest-calculator';
-import { carryHi, digestLong, sumLo } from '../../data/digest-sum';
+import { DIGEST_VERSION, digestLong, nodeDigest, precalculateDigest } from '../../data/digest-calculator';
+import { carryHi, sumLo } from '../../data/digest-sum';
 import type { DataTree } from '../../data/data-tree';
 import type { StatPersisted } from '../../jute/records/data';
 import { TxnDigest } from '../../jute/records/txn';
@@ -98,7 +98,8 @@ export class PrepChanges {
     const last = this.lastDigest();
     const hi = last === null ? this.tree.treeDigestHi : last.treeHi;
     const lo = last === null ? this.tree.treeDigestLo : last.treeLo;
-    return { nodeDigest: next, treeHi: carryHi(lo - prev + next, hi), treeLo: sumLo(lo, prev, next) };
+    const raw = lo - prev + next;
+    return { nodeDigest: next, treeHi: carryHi(raw, hi), treeLo: sumLo(raw) };
   }
 
   /** setTxnDigest(request, precalculated): a null digest (digests off) leaves it unset. */

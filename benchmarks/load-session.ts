@@ -30,6 +30,12 @@ export type EventHandler = (type: number, path: string | null, atNs: bigint) => 
 
 const HEADER = 12; // length prefix + xid + type
 
+function writeHeader(frame: Buffer, bodyLength: number, xid: number, type: number): void {
+  frame.writeInt32BE(HEADER - 4 + bodyLength, 0);
+  frame.writeInt32BE(xid, 4);
+  frame.writeInt32BE(type, 8);
+}
+
 export class LoadSession {
   onReply: ReplyHandler = () => undefined;
   onEvent: EventHandler = () => undefined;
@@ -119,18 +125,37 @@ export class LoadSession {
     });
   }
 
-  /** Sends one request whose body is already encoded; `tag` comes back with its reply. */
-  send(type: number, body: Buffer, tag = 0): void {
+  /**
+   * Sends one request whose body is already encoded, whole or as parts in order; `tag`
+   * comes back with its reply.
+   *
+   * Why parts: a multi of 10 × 1 KiB concatenated and then copied into its frame cost
+   * the generator two fresh 10 KiB buffers per request, a third of its CPU in copies and
+   * the GC of that external memory. Parts go to the socket as they are, after a pooled
+   * 12-byte header, and leave in one writev (corked here, nested in a caller's cork).
+   */
+  send(type: number, body: Buffer | readonly Buffer[], tag = 0): void {
     if (this.closed) return;
     const xid = this.xid++;
-    const frame = Buffer.allocUnsafe(HEADER + body.length);
-    frame.writeInt32BE(HEADER - 4 + body.length, 0);
-    frame.writeInt32BE(xid, 4);
-    frame.writeInt32BE(type, 8);
-    body.copy(frame, HEADER);
+    if (Buffer.isBuffer(body)) {
+      const frame = Buffer.allocUnsafe(HEADER + body.length);
+      writeHeader(frame, body.length, xid, type);
+      body.copy(frame, HEADER);
+      this.push(xid, type, tag);
+      this.lastSend = performance.now();
+      this.socket.write(frame);
+      return;
+    }
+    let length = 0;
+    for (const part of body) length += part.length;
+    const header = Buffer.allocUnsafe(HEADER);
+    writeHeader(header, length, xid, type);
     this.push(xid, type, tag);
     this.lastSend = performance.now();
-    this.socket.write(frame);
+    this.socket.cork();
+    this.socket.write(header);
+    for (const part of body) this.socket.write(part);
+    this.socket.uncork();
   }
 
   /** Batches the writes made until uncork into one syscall. */

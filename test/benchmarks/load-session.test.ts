@@ -78,6 +78,22 @@ describe('the load generator', () => {
     expect(ss.every((s) => s.inFlight === 0)).toBe(true);
   });
 
+  it('sends a multi as its parts, and the server applies every op in it', async () => {
+    const ss = [await open()];
+    const params = { payloadBytes: 64, keys: 20, distribution: 'uniform' as const, seed: 1, multiOps: 10 };
+    const versions = () => Array.from({ length: 20 }, (_, i) => server.server.dataTree.statNode(keyPath(i), null).version);
+    const before = versions().reduce((a, b) => a + b, 0);
+    const source = opSource('multi-10', params, new SeededRandom(3));
+    expect(Array.isArray(source.next().body)).toBe(true);
+    const result = await runPipelined(ss, [source], 4, { type: 'run', warmupMs: 0, durationMs: null, ops: 40 }, noHooks, 50);
+    expect(result.failure).toBeNull();
+    expect(result.errors).toEqual({});
+    expect(result.ops).toBe(40);
+    await new Promise((r) => setTimeout(r, 50));
+    // 40 multis of 10 setData: 400 versions more over the keys (the peeked op above was never sent).
+    expect(versions().reduce((a, b) => a + b, 0) - before).toBe(400);
+  });
+
   it('counts error replies instead of hiding them', async () => {
     const ss = [await open()];
     // A multi of setData on keys past the keyspace's end: every multi fails with NoNode.

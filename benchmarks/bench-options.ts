@@ -51,6 +51,11 @@ export interface BenchOptions {
   outDir: string | null;
   /** After the comparison, profile zoolab under the worst-ratio workload. */
   profile: boolean;
+  /**
+   * Where each load-generator process writes a V8 CPU profile (--cpu-prof), or null: the
+   * generator shares the machine with the server, so its own waste is worth finding too.
+   */
+  profileGeneratorDir: string | null;
   /** Live progress bars (off when stderr is not a terminal). */
   progress: boolean;
   /** Before each run, sync and wait for a quiet machine (benchmarks/settle.ts). */
@@ -98,6 +103,7 @@ export function defaultBenchOptions(zoolabBin: string, quick = false): BenchOpti
     zoolabBin,
     outDir: null,
     profile: false,
+    profileGeneratorDir: null,
     progress: true,
     settle: true,
     quick,
@@ -136,6 +142,7 @@ export interface RawBenchFlags {
   watchers?: string;
   out?: string;
   profile?: boolean;
+  profileGenerator?: string;
   progress?: boolean;
   settle?: boolean;
   zoolabBin?: string;
@@ -234,6 +241,10 @@ export function benchOptionsFrom(flags: RawBenchFlags, zoolabBin: string): Bench
   if (flags.watchers !== undefined) o.fanoutWatchers = int('--watchers', flags.watchers, 1, 100000);
   if (flags.out !== undefined) o.outDir = flags.out;
   if (flags.profile !== undefined) o.profile = flags.profile;
+  if (flags.profileGenerator !== undefined) {
+    if (flags.profileGenerator.trim() === '') throw new BenchOptionError('--profile-generator: give the directory the profiles go to');
+    o.profileGeneratorDir = flags.profileGenerator;
+  }
   if (flags.settle !== undefined) o.settle = flags.settle;
   if (flags.progress !== undefined) o.progress = flags.progress;
   if (o.profile && !o.targets.includes('zoolab')) throw new BenchOptionError('--profile profiles the zoolab server: include zoolab in --targets');

@@ -25,6 +25,8 @@ export interface LoadPlan {
   warmupMs: number;
   durationMs: number | null;
   ops: number | null;
+  /** Node flags of each generator process (--profile-generator's --cpu-prof); none by default. */
+  generatorExecArgv?: readonly string[];
 }
 
 export interface LoadObserver {
@@ -61,7 +63,7 @@ export function splitEvenly(total: number, parts: number): number[] {
 export async function runLoad(plan: LoadPlan, observer: LoadObserver): Promise<LoadOutcome> {
   const workers = Math.max(1, Math.min(plan.workers, plan.sessions));
   const shares = splitEvenly(plan.sessions, workers);
-  const handles = shares.map((_, i) => WorkerHandle.fork(i));
+  const handles = shares.map((_, i) => WorkerHandle.fork(i, plan.generatorExecArgv ?? []));
   try {
     handles.forEach((h, i) => {
       h.post({

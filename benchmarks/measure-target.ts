@@ -35,6 +35,7 @@ export function planFor(o: BenchOptions, target: Target, w: WorkloadDef, overrid
     warmupMs: o.warmupSec * 1000,
     durationMs: o.durationSec === null ? null : o.durationSec * 1000,
     ops: o.ops,
+    generatorExecArgv: o.profileGeneratorDir === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${o.profileGeneratorDir}`],
     ...override,
   };
 }

@@ -40,9 +40,9 @@ export class WorkerHandle {
     child.on('error', (e) => this.fail(e));
   }
 
-  static fork(index: number): WorkerHandle {
-    // The generator's own heap and flags stay the defaults; it inherits stderr for crashes.
-    const child = fork(workerScript(), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: [] });
+  static fork(index: number, execArgv: readonly string[] = []): WorkerHandle {
+    // The generator's own heap and flags stay the defaults (unless profiled); it inherits stderr for crashes.
+    const child = fork(workerScript(), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: [...execArgv] });
     return new WorkerHandle(index, child);
   }
 

@@ -98,6 +98,7 @@ export function registerBenchCommand(program: Command, ctx: CliContext = {}): vo
     .option('--watchers <n>', 'watcher sessions of watch-fanout (default 200)')
     .option('--out <dir>', 'results directory (default results/<date-time>/)')
     .option('--profile', 'then rerun zoolab alone under --cpu-prof on its worst-ratio workload and list the hot spots')
+    .option('--profile-generator <dir>', 'write a V8 CPU profile of each load-generator process to <dir> (.cpuprofile; open in Chrome DevTools)')
     .option('--no-progress', 'no live progress bars')
     .option('--no-settle', "don't sync and wait for a quiet machine before each run (default: do, so one target's leftover snapshot writes and flushes don't land in the other's window)")
     .option('--zoolab-bin <path>', 'the zoolab binary to benchmark (default: this one)')

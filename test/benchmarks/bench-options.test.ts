@@ -54,6 +54,12 @@ describe('bench options', () => {
     expect(benchOptionsFrom({ quick: true, settle: false }, BIN).settle).toBe(false);
   });
 
+  it('profiles the load generator only when asked, into the directory given', () => {
+    expect(benchOptionsFrom({}, BIN).profileGeneratorDir).toBeNull();
+    expect(benchOptionsFrom({ profileGenerator: '/tmp/gen' }, BIN).profileGeneratorDir).toBe('/tmp/gen');
+    expect(() => benchOptionsFrom({ profileGenerator: ' ' }, BIN)).toThrow(/--profile-generator: give the directory/);
+  });
+
   it('an address alone measures only that server', () => {
     const o = benchOptionsFrom({ target: ['127.0.0.1:2181'] }, BIN);
     expect(o.targets).toEqual([]);

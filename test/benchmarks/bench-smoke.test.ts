@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SuiteResult } from '../../benchmarks/suite';
@@ -20,11 +20,15 @@ describe('zoolab bench', () => {
   it('with --rounds 2 measures each workload twice and pools the rounds into one row', async () => {
     out = mkdtempSync(join(tmpdir(), 'zoolab-bench-rounds-'));
     const r = await runBench(
-      ['--targets', 'zoolab', '--workloads', 'getData,setData', '--rounds', '2', '--ops', '100', '--warmup', '0.2', '--target-warmup', '0', '--sessions', '2', '--outstanding', '4', '--keys', '20', '--storage', 'memory', '--no-progress', '--out', out],
+      ['--targets', 'zoolab', '--workloads', 'getData,setData', '--rounds', '2', '--ops', '100', '--warmup', '0.2', '--target-warmup', '0', '--sessions', '2', '--outstanding', '4', '--keys', '20', '--storage', 'memory', '--no-progress', '--out', out, '--profile-generator', join(out, 'generator')],
       100_000,
       'SIGKILL',
     );
     expect({ code: r.code, stderr: r.code === 0 ? '' : r.stderr }).toEqual({ code: 0, stderr: '' });
+    // --profile-generator: every generator process (target warm-up and each round) left a CPU profile.
+    const profiles = readdirSync(join(out, 'generator')).filter((f) => f.endsWith('.cpuprofile'));
+    expect(profiles.length).toBeGreaterThanOrEqual(4);
+    expect(JSON.parse(readFileSync(join(out, 'generator', profiles[0]), 'utf8'))).toEqual(expect.objectContaining({ nodes: expect.any(Array), samples: expect.any(Array) }));
     const result = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as SuiteResult;
     expect(result.runs.map((x) => [x.workload, x.ops, x.roundOpsPerSec?.length, x.failure])).toEqual([
       ['getData', 200, 2, null],

@@ -126,7 +126,7 @@ export function compareRuns(runs: RunRecord[], workloads: WorkloadName[]): Compa
     if (!row.p99Met) misses.push(`p99 ${fmtRatio(row.p99Ratio)} > ${TARGETS.p99}×`);
     const errs = z.errorCount + j.errorCount;
     if (errs > 0) misses.push(`${errs} error replies (see runs)`);
-    for (const d of [disturbance(z, 'zoolab'), disturbance(j, 'ZooKeeper')]) if (d !== null) misses.push(d);
+    for (const d of [disturbance(z, 'zoolab'), disturbance(j, 'ZooKeeper'), generatorLimit(z, 'zoolab'), generatorLimit(j, 'ZooKeeper')]) if (d !== null) misses.push(d);
     row.note = misses.join('; ');
     return row;
   });
@@ -147,6 +147,18 @@ export const DISTURBED = { stealPercent: 10, otherCpuPercent: 20 } as const;
 export function otherCpuPercent(r: RunRecord): number | null {
   if (r.machineCpuPercent === null || r.machineCpuPercent === undefined || r.serverCpuPercent === null) return null;
   return Math.max(0, r.machineCpuPercent - r.serverCpuPercent - r.generator.cpuPercent);
+}
+
+/**
+ * From this event-loop utilization of its busiest process the load generator, not the
+ * server, may have set the pace: the row says so (the faster server is the one it
+ * understates) and keeps its verdict. `--workers 2` spreads the sessions.
+ */
+export const GENERATOR_SATURATED_ELU = 0.9;
+
+export function generatorLimit(r: RunRecord, who: string): string | null {
+  const elu = r.generator.maxElu;
+  return elu >= GENERATOR_SATURATED_ELU ? `the generator was near saturation in ${who}'s window (ELU ${elu.toFixed(2)})` : null;
 }
 
 export function disturbance(r: RunRecord, who: string): string | null {

@@ -86,6 +86,15 @@ describe('the comparison', () => {
     expect(consoleReport([], [row])).toContain("setData: MEET — zoolab's window disturbed (21% steal)");
   });
 
+  it('says when the load generator was near saturation, and keeps the verdict', () => {
+    const z = run('zoolab', 'getData', 5000, 0.5, { generator: { cpuPercent: 92, maxElu: 0.92, workers: 1 } });
+    const j = run('zookeeper', 'getData', 1000, 1, { generator: { cpuPercent: 40, maxElu: 0.89, workers: 1 } });
+    const [row] = compareRuns([z, j], ['getData']);
+    expect(row.verdict).toBe('MEET');
+    expect(row.note).toBe("the generator was near saturation in zoolab's window (ELU 0.92)");
+    expect(compareRuns([{ ...z, generator: { ...z.generator, maxElu: 0.5 } }, j], ['getData'])[0].note).toBe('');
+  });
+
   it('a failed or missing run gives NO DATA with the reason, not a silent gap', () => {
     const rows = compareRuns(
       [run('zoolab', 'setData', 1000, 1), run('zookeeper', 'setData', 0, 0, { failure: 'Apache ZooKeeper is not installed', ops: 0 })],

@@ -137,12 +137,12 @@ export class LoadSession {
   send(type: number, body: Buffer | readonly Buffer[], tag = 0): void {
     if (this.closed) return;
     const xid = this.xid++;
+    this.push(xid, type, tag);
+    this.lastSend = performance.now();
     if (Buffer.isBuffer(body)) {
       const frame = Buffer.allocUnsafe(HEADER + body.length);
       writeHeader(frame, body.length, xid, type);
       body.copy(frame, HEADER);
-      this.push(xid, type, tag);
-      this.lastSend = performance.now();
       this.socket.write(frame);
       return;
     }
@@ -150,8 +150,6 @@ export class LoadSession {
     for (const part of body) length += part.length;
     const header = Buffer.allocUnsafe(HEADER);
     writeHeader(header, length, xid, type);
-    this.push(xid, type, tag);
-    this.lastSend = performance.now();
     this.socket.cork();
     this.socket.write(header);
     for (const part of body) this.socket.write(part);

@@ -78,9 +78,16 @@ class KeyBodies {
  * session cost the generator 8× the building and the memory (10k keys × 1 KiB × 8
  * sessions: 80 MB of young Buffers to promote, in the measured window).
  */
-let shared: { key: string; gets: KeyBodies; sets: KeyBodies } | null = null;
+interface SharedBodies {
+  key: string;
+  gets: KeyBodies;
+  sets: KeyBodies;
+  exists: KeyBodies;
+}
 
-function sharedBodies(p: RequestParams): { gets: KeyBodies; sets: KeyBodies } {
+let shared: SharedBodies | null = null;
+
+function sharedBodies(p: RequestParams): SharedBodies {
   const key = `${p.keys}/${p.payloadBytes}`;
   if (shared === null || shared.key !== key) {
     const data = payload(p.payloadBytes);
@@ -88,6 +95,7 @@ function sharedBodies(p: RequestParams): { gets: KeyBodies; sets: KeyBodies } {
       key,
       gets: new KeyBodies(p.keys, (path) => getDataBody(path)),
       sets: new KeyBodies(p.keys, (path) => setDataBody(path, data)),
+      exists: new KeyBodies(p.keys, (path) => encode(new ExistsRequest({ path, watch: false }))),
     };
   }
   return shared;
@@ -95,9 +103,8 @@ function sharedBodies(p: RequestParams): { gets: KeyBodies; sets: KeyBodies } {
 
 /** The op source one session of a pipelined workload draws from. */
 export function opSource(workload: WorkloadName, p: RequestParams, rng: SeededRandom): OpSource {
-  const data = payload(p.payloadBytes);
   const keys: KeyChooser = keyChooser(p.distribution, p.keys, rng, p.seed);
-  const { gets, sets } = sharedBodies(p);
+  const { gets, sets, exists } = sharedBodies(p);
   const read = (): PreparedOp => ({ type: OpCode.getData, body: gets.get(keys.next()), kind: 0 });
   const write = (): PreparedOp => ({ type: OpCode.setData, body: sets.get(keys.next()), kind: 1 });
   const mixed = (readShare: number): OpSource => ({ next: () => (rng.next() < readShare ? read() : write()) });
@@ -105,7 +112,7 @@ export function opSource(workload: WorkloadName, p: RequestParams, rng: SeededRa
     case 'create': {
       const op: PreparedOp = {
         type: OpCode.create,
-        body: createBody(`${SEQ_PARENT}/n-`, data, CreateMode.PERSISTENT_SEQUENTIAL),
+        body: createBody(`${SEQ_PARENT}/n-`, payload(p.payloadBytes), CreateMode.PERSISTENT_SEQUENTIAL),
         kind: 1,
       };
       return { next: () => op };
@@ -114,10 +121,8 @@ export function opSource(workload: WorkloadName, p: RequestParams, rng: SeededRa
       return { next: write };
     case 'getData':
       return { next: read };
-    case 'exists': {
-      const bodies = new KeyBodies(p.keys, (path) => encode(new ExistsRequest({ path, watch: false })));
-      return { next: () => ({ type: OpCode.exists, body: bodies.get(keys.next()), kind: 0 }) };
-    }
+    case 'exists':
+      return { next: () => ({ type: OpCode.exists, body: exists.get(keys.next()), kind: 0 }) };
     case 'getChildren': {
       const op: PreparedOp = {
         type: OpCode.getChildren,

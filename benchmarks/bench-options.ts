@@ -60,6 +60,11 @@ export interface BenchOptions {
   progress: boolean;
   /** Before each run, sync and wait for a quiet machine (benchmarks/settle.ts). */
   settle: boolean;
+  /**
+   * Before each round, top up every target's create parent to the largest count, so the
+   * rows after create run on trees of the same size (benchmarks/equal-trees.ts).
+   */
+  equalTrees: boolean;
   quick: boolean;
 }
 
@@ -106,6 +111,7 @@ export function defaultBenchOptions(zoolabBin: string, quick = false): BenchOpti
     profileGeneratorDir: null,
     progress: true,
     settle: true,
+    equalTrees: true,
     quick,
   };
 }
@@ -145,6 +151,7 @@ export interface RawBenchFlags {
   profileGenerator?: string;
   progress?: boolean;
   settle?: boolean;
+  equalTrees?: boolean;
   zoolabBin?: string;
 }
 
@@ -246,6 +253,7 @@ export function benchOptionsFrom(flags: RawBenchFlags, zoolabBin: string): Bench
     o.profileGeneratorDir = flags.profileGenerator;
   }
   if (flags.settle !== undefined) o.settle = flags.settle;
+  if (flags.equalTrees !== undefined) o.equalTrees = flags.equalTrees;
   if (flags.progress !== undefined) o.progress = flags.progress;
   if (o.profile && !o.targets.includes('zoolab')) throw new BenchOptionError('--profile profiles the zoolab server: include zoolab in --targets');
   if (o.ensemble > 1) checkEnsembleOptions(o, flags);

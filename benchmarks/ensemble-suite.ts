@@ -5,6 +5,7 @@ import { measureColdStart } from './ensemble-election';
 import { DEFAULT_FAILOVER_PARAMS, measureFailover, type FailoverParams } from './ensemble-failover';
 import { ensembleConsoleReport, writeEnsembleResults } from './ensemble-report';
 import { sampleLines, timingRows, type TimingRow, type TimingSample } from './ensemble-timings';
+import { levelBeforeEachRound } from './equal-trees';
 import { measureWorkloadRounds, prepareTarget } from './measure-target';
 import type { ProgressFactory } from './progress';
 import type { SuiteIO, SuiteResult } from './suite';
@@ -117,7 +118,7 @@ export async function runEnsembleRows(o: BenchOptions, progress: ProgressFactory
   try {
     for (const side of sides) await openSide(o, side, progress, meta);
     noteLoad('after the warm-up');
-    for (const w of o.workloads) runs.push(...(await measureWorkloadRounds(o, sides, w, progress)));
+    for (const w of o.workloads) runs.push(...(await measureWorkloadRounds(o, sides, w, progress, levelBeforeEachRound(o, sides, w, progress, meta.treeLevels))));
     noteLoad('after the throughput runs');
     progress.log(`failovers: ${o.repeats} per side (SIGKILL the leader under a steady setData load)`);
     await failovers(o, sides, params, progress, samples);

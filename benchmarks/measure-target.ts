@@ -179,10 +179,18 @@ export interface MeasuredSide {
 /**
  * One workload on every side, o.rounds times, the sides taking turns (A B A B …) so that
  * a machine's drift hits both alike; each side's rounds pooled into one record.
+ * `beforeRound` runs before each round's first side (the suites even the trees there).
  */
-export async function measureWorkloadRounds(o: BenchOptions, sides: readonly MeasuredSide[], w: WorkloadName, progress: ProgressFactory): Promise<RunRecord[]> {
+export async function measureWorkloadRounds(
+  o: BenchOptions,
+  sides: readonly MeasuredSide[],
+  w: WorkloadName,
+  progress: ProgressFactory,
+  beforeRound: (round: number) => Promise<void> = async () => undefined,
+): Promise<RunRecord[]> {
   const rounds = sides.map((): RunRecord[] => []);
   for (let round = 0; round < o.rounds; round++) {
+    await beforeRound(round);
     for (const [i, side] of sides.entries()) {
       rounds[i].push(side.target && !side.failure ? await measureWorkload(o, side.target, w, progress) : failedRecord(o, side.kind, side.name, w, side.failure ?? 'not started'));
     }

@@ -1,6 +1,7 @@
 import { TARGETS, type ComparisonRow, type RunRecord } from './compare';
 import type { ProfileSummary } from './cpu-profile-summary';
 import { compareCells, COMPARE_HEADERS, CPU_PER_OP_NOTE, fmtMs, fmtOps, roundsLine, RUN_HEADERS, runCells, SERVER_WORK_NOTE, unsettledLines } from './report-table';
+import type { TreeLevel } from './equal-trees';
 import type { SuiteMeta } from './suite-meta';
 
 /** The Markdown report: setup stated in full, every run, the verdicts, the plots. */
@@ -42,7 +43,22 @@ export function setupSection(m: SuiteMeta, serversLabel: string): string[] {
   }
   out.push(`${serversLabel}: ` + Object.entries(m.server).map(([k, v]) => `${k}=${v}`).join(', '));
   out.push('');
+  const evened = m.treeLevels.filter((l) => Object.values(l.added).some((n) => n > 0));
+  if (evened.length > 0) {
+    out.push('Trees evened before a round (children of the create parent before it, and the creates added outside any window):');
+    out.push('');
+    for (const l of evened) out.push(`- ${treeLevelLine(l)}`);
+    out.push('');
+  }
   return out;
+}
+
+export function treeLevelLine(l: TreeLevel): string {
+  const sizes = Object.entries(l.before).map(([name, n]) => `${name} ${n === null ? '?' : n.toLocaleString('en-US')}`);
+  const adds = Object.entries(l.added)
+    .filter(([, n]) => n > 0)
+    .map(([name, n]) => `${name} +${n.toLocaleString('en-US')}`);
+  return `before ${l.workload} round ${l.round + 1}: ${sizes.join(' · ')} → ${adds.join(', ')}`;
 }
 
 /** ## Reproduce: the command that made the report. */

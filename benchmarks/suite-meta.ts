@@ -1,5 +1,6 @@
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import type { BenchOptions } from './bench-options';
+import type { TreeLevel } from './equal-trees';
 import { DEFAULT_SETTLE } from './settle';
 
 /** What a report states about how its numbers were made. */
@@ -30,6 +31,8 @@ export interface SuiteMeta {
    * ensemble run.
    */
   pending: Array<{ measure: string; ensemble: string; command: string }>;
+  /** Before each round with a create row in the run: the trees' sizes and the creates that evened them. */
+  treeLevels: TreeLevel[];
 }
 
 export const ENSEMBLE_COMMAND = 'npm run bench:ensemble  (zoolab bench --quick --ensemble 3; --ensemble 5 for five)';
@@ -66,6 +69,10 @@ export function suiteMeta(o: BenchOptions, startedAt: Date, command: string): Su
       'before each run': o.settle
         ? `sync, then wait (up to ${DEFAULT_SETTLE.maxWaitMs / 1000} s) until the machine has been below ${DEFAULT_SETTLE.quietPercent}% of one core busy for ${(DEFAULT_SETTLE.quietSlices * DEFAULT_SETTLE.sliceMs) / 1000} s, so no target's leftovers run in another's window`
         : 'nothing (--no-settle): a target\'s leftover snapshot writes and flushes may run in the next window',
+      'tree before each run':
+        o.equalTrees && o.workloads.includes('create')
+          ? 'the target with fewer znodes under the create parent gets the same creates first (outside any window), so every target runs each row on a tree of the same size'
+          : 'as the earlier rows left it (with a create row, the faster target\'s tree is bigger)',
       'warm-up per run': `${o.warmupSec} s`,
       'target warm-up (after start, mixed 50/50, both targets)': `${o.targetWarmupSec} s`,
       payload: `${o.payloadBytes} B`,
@@ -87,5 +94,6 @@ export function suiteMeta(o: BenchOptions, startedAt: Date, command: string): Su
     },
     targets: {},
     pending: o.ensemble === 1 ? PENDING_ENSEMBLE : [],
+    treeLevels: [],
   };
 }

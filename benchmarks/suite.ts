@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { BenchOptions, StartedTarget } from './bench-options';
 import { compareRuns, worstRow, type ComparisonRow, type RunRecord } from './compare';
 import { formatProfileSummary, summarizeCpuProfile, type ProfileSummary } from './cpu-profile-summary';
+import { levelBeforeEachRound } from './equal-trees';
 import { ensembleSuiteBody, type EnsembleResult } from './ensemble-suite';
 import { countSnapshots, measureWorkload, measureWorkloadRounds, prepareTarget } from './measure-target';
 import { progressFactory, type ProgressFactory } from './progress';
@@ -100,7 +101,7 @@ async function measureInterleaved(o: BenchOptions, slots: Slot[], progress: Prog
   const runs: RunRecord[] = [];
   try {
     for (const slot of slots) await openSlot(o, slot, progress, meta);
-    for (const w of o.workloads) runs.push(...(await measureWorkloadRounds(o, slots, w, progress)));
+    for (const w of o.workloads) runs.push(...(await measureWorkloadRounds(o, slots, w, progress, levelBeforeEachRound(o, slots, w, progress, meta.treeLevels))));
   } finally {
     for (const slot of slots) await closeSlot(slot, meta);
   }

@@ -49,6 +49,11 @@ describe('bench options', () => {
     expect(() => benchOptionsFrom({ rounds: '0' }, BIN)).toThrow(/--rounds/);
   });
 
+  it('evens the trees before each round unless --no-equal-trees', () => {
+    expect(benchOptionsFrom({}, BIN).equalTrees).toBe(true);
+    expect(benchOptionsFrom({ quick: true, equalTrees: false }, BIN).equalTrees).toBe(false);
+  });
+
   it('settles the machine before each run unless --no-settle', () => {
     expect(benchOptionsFrom({}, BIN).settle).toBe(true);
     expect(benchOptionsFrom({ quick: true, settle: false }, BIN).settle).toBe(false);

@@ -9,7 +9,7 @@ import { levelBeforeEachRound } from './equal-trees';
 import { measureWorkloadRounds, prepareTarget } from './measure-target';
 import type { ProgressFactory } from './progress';
 import type { SuiteIO, SuiteResult } from './suite';
-import type { SuiteMeta } from './suite-meta';
+import { finishMachine, type SuiteMeta } from './suite-meta';
 import { zookeeperLauncher, zoolabLauncher } from './targets/ensemble-launchers';
 import { DEFAULT_ENSEMBLE_SETTINGS, ensembleName, openEnsembleTarget, ProcessEnsemble, type MemberLauncher } from './targets/ensemble-target';
 import type { Target } from './targets/target';
@@ -141,7 +141,7 @@ export async function ensembleSuiteBody(o: BenchOptions, io: SuiteIO, progress: 
   const { runs, ensemble } = await runEnsembleRows(o, progress, meta);
   const comparison = o.targets.includes('zoolab') && o.targets.includes('zookeeper') ? compareRuns(runs, o.workloads) : [];
   meta.finishedAt = new Date().toISOString();
-  meta.machine.loadAverageAtEnd = loadavg()[0].toFixed(2);
+  finishMachine(meta);
   const text = ensembleConsoleReport(runs, comparison, ensemble);
   const files = writeEnsembleResults(outDir, { meta, runs, comparison, ensemble });
   io.print(`${text}\n\nResults in ${outDir}/: report.md, results.json, ${files.filter((f) => f.endsWith('.svg')).length} SVG plots\n`);

@@ -99,6 +99,10 @@ export async function measureWorkload(o: BenchOptions, target: Target, name: Wor
   } catch (e) {
     failure = (e as Error).message;
   }
+  if (failure !== null && target.diagnose) {
+    const why = target.diagnose();
+    if (why) failure = `${failure} (${target.name}: ${why})`;
+  }
   const serverCpuPercent = cpu0 !== null && cpu1 !== null && t1 > t0 ? (100 * (cpu1 - cpu0)) / (t1 - t0) : null;
   const serverWork = work0 !== null && work1 !== null ? workBetween(await work0, await work1) : null;
   const machine = machineCpuBetween(machine0, machine1, t1 - t0);

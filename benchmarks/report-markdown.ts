@@ -34,6 +34,8 @@ export function runsTable(runs: RunRecord[]): string[] {
 export function setupSection(m: SuiteMeta, serversLabel: string): string[] {
   const out: string[] = ['## Setup', ''];
   for (const [k, v] of Object.entries(m.load)) out.push(`- ${k}: ${v}`);
+  const gb = (n: number | null): string => (n === null ? '?' : `${n} GB`);
+  out.push(`- free disk where the started servers keep their data (${m.machine.dataDirParent}): ${gb(m.machine.freeDiskGbAtStart)} at the start, ${gb(m.machine.freeDiskGbAtEnd)} at the end`);
   out.push('');
   for (const [name, settings] of Object.entries(m.targets)) {
     out.push(`**${name}**`);

@@ -1,7 +1,8 @@
-import { cpus, loadavg, release, totalmem, type } from 'node:os';
+import { cpus, loadavg, release, tmpdir, totalmem, type } from 'node:os';
 import type { BenchOptions } from './bench-options';
 import type { TreeLevel } from './equal-trees';
 import { DEFAULT_SETTLE } from './settle';
+import { freeDiskGb } from './targets/target-diagnosis';
 
 /** What a report states about how its numbers were made. */
 export interface SuiteMeta {
@@ -18,6 +19,10 @@ export interface SuiteMeta {
     /** 1-minute load average: above the core count, other processes competed for the CPUs. */
     loadAverageAtStart: string;
     loadAverageAtEnd: string;
+    /** Where started servers keep their dataDirs (the OS temp dir), and its free space: a full disk ends a run. */
+    dataDirParent: string;
+    freeDiskGbAtStart: number | null;
+    freeDiskGbAtEnd: number | null;
   };
   /** The load, in words: sessions, pipelining, workers, windows, keys. */
   load: Record<string, string>;
@@ -58,6 +63,9 @@ export function suiteMeta(o: BenchOptions, startedAt: Date, command: string): Su
       node: process.version,
       loadAverageAtStart: loadavg()[0].toFixed(2),
       loadAverageAtEnd: '',
+      dataDirParent: tmpdir(),
+      freeDiskGbAtStart: freeDiskGb(tmpdir()),
+      freeDiskGbAtEnd: null,
     },
     load: {
       'sessions (pipelined workloads; concurrent loops for session-churn)': String(o.sessions),
@@ -96,4 +104,23 @@ export function suiteMeta(o: BenchOptions, startedAt: Date, command: string): Su
     pending: o.ensemble === 1 ? PENDING_ENSEMBLE : [],
     treeLevels: [],
   };
+}
+
+/** Below this much free space for the dataDirs, the suite warns before it starts. */
+export const LOW_DISK_GB = 20;
+
+/**
+ * The warning for a disk that a long run may fill: three rounds of the quick suite grow
+ * each tree to ~600k znodes and wrote ~13 GB of txn logs and snapshots per server.
+ */
+export function lowDiskWarning(m: SuiteMeta): string | null {
+  const gb = m.machine.freeDiskGbAtStart;
+  if (gb === null || gb >= LOW_DISK_GB) return null;
+  return `only ${gb} GB free in ${m.machine.dataDirParent}, where the servers keep their txn logs and snapshots: a long run can fill it (three rounds of the quick suite wrote ~13 GB per server), and a full disk ends the run`;
+}
+
+/** Free space at both ends, for the report and the JSON. */
+export function finishMachine(m: SuiteMeta): void {
+  m.machine.loadAverageAtEnd = loadavg()[0].toFixed(2);
+  m.machine.freeDiskGbAtEnd = freeDiskGb(m.machine.dataDirParent);
 }

@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BenchOptions, StartedTarget } from './bench-options';
 import { compareRuns, worstRow, type ComparisonRow, type RunRecord } from './compare';
@@ -11,7 +10,7 @@ import { progressFactory, type ProgressFactory } from './progress';
 import { writeReportFiles } from './report-files';
 import { markdownReport } from './report-markdown';
 import { consoleReport } from './report-table';
-import { ENSEMBLE_COMMAND, suiteMeta, type SuiteMeta } from './suite-meta';
+import { ENSEMBLE_COMMAND, finishMachine, lowDiskWarning, suiteMeta, type SuiteMeta } from './suite-meta';
 import { externalTarget } from './targets/external-target';
 import type { Target } from './targets/target';
 import { startZoolabTarget } from './targets/zoolab-target';
@@ -153,6 +152,8 @@ async function suiteBody(o: BenchOptions, io: SuiteIO): Promise<SuiteResult> {
   const startedAt = new Date();
   const outDir = resolve(o.outDir ?? join(process.cwd(), 'results', stamp(startedAt)));
   const meta = suiteMeta(o, startedAt, io.command ?? 'zoolab bench');
+  const lowDisk = lowDiskWarning(meta);
+  if (lowDisk) progress.log(`warning: ${lowDisk}`);
   if (o.ensemble > 1) return ensembleSuiteBody(o, io, progress, meta, outDir);
   const runs: RunRecord[] = [];
 
@@ -189,7 +190,7 @@ async function suiteBody(o: BenchOptions, io: SuiteIO): Promise<SuiteResult> {
     profileRun = p.run;
   }
   meta.finishedAt = new Date().toISOString();
-  meta.machine.loadAverageAtEnd = loadavg()[0].toFixed(2);
+  finishMachine(meta);
 
   const pending = meta.pending.length > 0 ? `Ensemble rows (not in a standalone run): ${meta.pending.map((p) => p.measure).join('; ')} — run ${ENSEMBLE_COMMAND}.` : '';
   const text =

@@ -23,6 +23,11 @@ export interface Target {
   readonly settings: Record<string, string>;
   /** Its dataDir when the suite made one (to count the snapshots it took); null otherwise. */
   readonly dataDir: string | null;
+  /**
+   * A started server's account of itself after a failed run: whether it exited, and the
+   * last error line of its output (target-diagnosis.ts); null when it has nothing to say.
+   */
+  diagnose?(): string | null;
   /** Stops it (a started server only); a profiled zoolab reports its .cpuprofile. */
   stop(): Promise<{ cpuProfile: string | null }>;
 }

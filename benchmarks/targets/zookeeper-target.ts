@@ -3,6 +3,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, superviseTarget, versionLine, waitForServing } from './process-util';
+import { diagnosis } from './target-diagnosis';
 import type { ServerSettings, Target } from './target';
 
 /**
@@ -101,6 +102,7 @@ export async function startZooKeeperTarget(settings: ServerSettings): Promise<Ta
     port,
     pid: child.pid ?? null,
     dataDir: join(dir, 'data'),
+    diagnose: () => diagnosis(proc.exited(), log().slice(-20_000)),
     settings: {
       version: versionLine(srvr) ?? 'unknown',
       runtime: `${javaVersionLine()}, -Xmx${s.heapMb}m, default GC and JIT`,

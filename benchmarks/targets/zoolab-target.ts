@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SERVER_NODE_FLAGS } from '../../lib/cli/server-node-flags';
 import { freePort, superviseTarget, versionLine, waitForServing } from './process-util';
+import { diagnosis } from './target-diagnosis';
 import type { ServerSettings, Target } from './target';
 
 /**
@@ -77,6 +78,7 @@ export async function startZoolabTarget(opts: ZoolabTargetOptions): Promise<Targ
     port,
     pid: child.pid ?? null,
     dataDir: s.storage === 'file' ? dataDir : null,
+    diagnose: () => diagnosis(proc.exited(), output),
     settings: {
       version: versionLine(srvr) ?? 'unknown',
       runtime: `Node ${process.version}, ${SERVER_NODE_FLAGS.join(' ')}, --max-old-space-size=${s.heapMb}${opts.profileDir ? ', --cpu-prof' : ''}`,

@@ -10,7 +10,7 @@ import { progressFactory, type ProgressFactory } from './progress';
 import { writeReportFiles } from './report-files';
 import { markdownReport } from './report-markdown';
 import { consoleReport } from './report-table';
-import { ENSEMBLE_COMMAND, finishMachine, lowDiskWarning, suiteMeta, type SuiteMeta } from './suite-meta';
+import { ENSEMBLE_COMMAND, finishMachine, heapWarning, lowDiskWarning, suiteMeta, type SuiteMeta } from './suite-meta';
 import { externalTarget } from './targets/external-target';
 import type { Target } from './targets/target';
 import { startZoolabTarget } from './targets/zoolab-target';
@@ -152,8 +152,7 @@ async function suiteBody(o: BenchOptions, io: SuiteIO): Promise<SuiteResult> {
   const startedAt = new Date();
   const outDir = resolve(o.outDir ?? join(process.cwd(), 'results', stamp(startedAt)));
   const meta = suiteMeta(o, startedAt, io.command ?? 'zoolab bench');
-  const lowDisk = lowDiskWarning(meta);
-  if (lowDisk) progress.log(`warning: ${lowDisk}`);
+  for (const warning of [lowDiskWarning(meta), heapWarning(o)]) if (warning) progress.log(`warning: ${warning}`);
   if (o.ensemble > 1) return ensembleSuiteBody(o, io, progress, meta, outDir);
   const runs: RunRecord[] = [];
 

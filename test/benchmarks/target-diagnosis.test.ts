@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { benchOptionsFrom } from '../../benchmarks/bench-options';
 import { join } from 'node:path';
 import { progressFactory } from '../../benchmarks/progress';
-import { lowDiskWarning, suiteMeta } from '../../benchmarks/suite-meta';
+import { heapWarning, lowDiskWarning, suiteMeta } from '../../benchmarks/suite-meta';
 import { diagnosis, freeDiskGb } from '../../benchmarks/targets/target-diagnosis';
 import type { Target } from '../../benchmarks/targets/target';
 import { freePort } from '../support/free-port';
@@ -40,6 +40,18 @@ describe('diagnosis', () => {
     expect(lowDiskWarning(meta)).toMatch(/^only 3\.2 GB free in .*a full disk ends the run$/);
     meta.machine.freeDiskGbAtStart = 50;
     expect(lowDiskWarning(meta)).toBeNull();
+  });
+});
+
+describe('heapWarning', () => {
+  it('asks for 1 GiB of heap per timed create round against ZooKeeper', () => {
+    const opts = (flags: Record<string, string>) => benchOptionsFrom({ quick: true, ...flags }, BIN);
+    expect(heapWarning(opts({}))).toBeNull();
+    expect(heapWarning(opts({ rounds: '3' }))).toMatch(/^--rounds 3 .* 1024 MiB Java heap: give both servers --heap 3072 or more/);
+    expect(heapWarning(opts({ rounds: '3', heap: '3072' }))).toBeNull();
+    expect(heapWarning(opts({ rounds: '3', workloads: 'setData,getData' }))).toBeNull();
+    expect(heapWarning(opts({ rounds: '3', targets: 'zoolab' }))).toBeNull();
+    expect(heapWarning(opts({ rounds: '3', ops: '1000' }))).toBeNull();
   });
 });
 

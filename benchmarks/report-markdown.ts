@@ -60,7 +60,7 @@ export function treeLevelLine(l: TreeLevel): string {
   const adds = Object.entries(l.added)
     .filter(([, n]) => n > 0)
     .map(([name, n]) => `${name} +${n.toLocaleString('en-US')}`);
-  return `before ${l.workload} round ${l.round + 1}: ${sizes.join(' · ')} → ${adds.join(', ')}`;
+  return `before ${l.workload} round ${l.round + 1}: ${sizes.join(' · ')} → ${adds.join(', ')}${l.failure ? ` (not finished: ${l.failure})` : ''}`;
 }
 
 /** ## Reproduce: the command that made the report. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { SuiteResult } from '../../benchmarks/suite';
 import { SEQ_PARENT } from '../../benchmarks/workloads';
 import { ZooKeeper } from '../../lib/client';
-import { CreateMode } from '../../lib/protocol';
+import { CreateMode, Perms } from '../../lib/protocol';
 import { startZoolabServer, type ZoolabServerHandle } from '../support/zoolab-server';
 import { ensureBenchBuilt, runBench } from './support/bench-cli';
 
@@ -85,5 +85,26 @@ describe('zoolab bench evens the trees', () => {
     const result = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as SuiteResult;
     expect(result.meta.treeLevels).toEqual([]);
     expect([await children(small), await children(big)]).toEqual([100, EXTRA + 100]);
+  });
+
+  it('keeps measuring when a top-up cannot finish, and says the trees differ', async () => {
+    // The smaller tree's create parent refuses creates: every top-up create fails.
+    await withClient(small, async (zk) => {
+      await zk.create('/zoolab-bench');
+      await zk.create(SEQ_PARENT, Buffer.alloc(0), { acl: [{ perms: Perms.READ, id: { scheme: 'world', id: 'anyone' } }] });
+    });
+    const r = await runBench(args([]), 100_000, 'SIGKILL');
+    const result = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as SuiteResult;
+    expect(r.stderr).not.toMatch(/TypeError|Unhandled/);
+    expect(result.meta.treeLevels.map((l) => [l.workload, l.failure])).toEqual([
+      ['create', expect.stringMatching(/^topping up 127\.0\.0\.1:\d+'s tree: 300 creates failed$/)],
+      ['getData', expect.stringMatching(/creates failed$/)],
+    ]);
+    // getData still ran on both, and the report names the unfinished evening.
+    expect(result.runs.filter((x) => x.workload === 'getData').map((x) => [x.ops, x.failure])).toEqual([
+      [100, null],
+      [100, null],
+    ]);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/before getData round 1: .* \(not finished: topping up/);
   });
 });

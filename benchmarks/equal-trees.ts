@@ -3,7 +3,7 @@ import type { BenchOptions } from './bench-options';
 import { runLoad } from './load-runner';
 import { planFor, type MeasuredSide } from './measure-target';
 import type { ProgressFactory } from './progress';
-import type { Target } from './targets/target';
+import { targetAddresses, type Target } from './targets/target';
 import { SEQ_PARENT, workloadDef } from './workloads';
 
 /**
@@ -19,23 +19,19 @@ import { SEQ_PARENT, workloadDef } from './workloads';
 export interface TreeLevel {
   workload: string;
   round: number;
-  /** Children of the create parent on each target before the top-up (null: not readable). */
-  before: Record<string, number | null>;
+  /** Children of the create parent on each target before the top-up. */
+  before: Record<string, number>;
   /** Creates added to each target to reach the largest count. */
   added: Record<string, number>;
   /** Why a top-up did not finish (the round then runs on trees of different sizes). */
   failure?: string;
 }
 
-function connectString(t: Target): string {
-  return (t.servers ?? [{ host: t.host, port: t.port }]).map((s) => `${s.host}:${s.port}`).join(',');
-}
-
 /** Children of the create parent, or null when the target has no such node or cannot be read. */
 export async function createdZnodes(t: Target): Promise<number | null> {
   let zk: ZooKeeper | null = null;
   try {
-    zk = await ZooKeeper.connect(connectString(t), { sessionTimeout: 30000, connectTimeoutMs: 10000 });
+    zk = await ZooKeeper.connect(targetAddresses(t).map((s) => `${s.host}:${s.port}`).join(','), { sessionTimeout: 30000, connectTimeoutMs: 10000 });
     const stat = await zk.exists(SEQ_PARENT);
     return stat ? stat.numChildren : null;
   } catch {
@@ -67,15 +63,17 @@ export async function levelTrees(
 ): Promise<TreeLevel | null> {
   const live = sides.filter((s): s is MeasuredSide & { target: Target } => s.target !== null && s.failure === null);
   if (live.length < 2) return null;
-  const before: Record<string, number | null> = {};
-  for (const s of live) before[s.name] = await createdZnodes(s.target);
-  const counts = Object.values(before);
-  if (counts.some((c) => c === null)) return null;
-  const top = Math.max(...(counts as number[]));
+  const before: Record<string, number> = {};
+  for (const s of live) {
+    const count = await createdZnodes(s.target);
+    if (count === null) return null;
+    before[s.name] = count;
+  }
+  const top = Math.max(...Object.values(before));
   const added: Record<string, number> = {};
   const level: TreeLevel = { workload, round, before, added };
   for (const s of live) {
-    const need = top - (before[s.name] as number);
+    const need = top - before[s.name];
     added[s.name] = need;
     if (need <= 0) continue;
     progress.log(`${s.name}: ${need} creates (outside any window) so its tree matches the largest (${top} under ${SEQ_PARENT})`);

@@ -12,7 +12,7 @@ import { fmtMs, fmtOps } from './report-table';
 import { readServerWork, workBetween, type ServerWork } from './server-work';
 import { settleMachine } from './settle';
 import { processCpuMs, processRssMb } from './targets/process-util';
-import type { Target } from './targets/target';
+import { targetAddresses, type Target } from './targets/target';
 import { workloadDef, type Fixture, type WorkloadDef, type WorkloadName } from './workloads';
 
 /**
@@ -71,7 +71,7 @@ export async function measureWorkload(o: BenchOptions, target: Target, name: Wor
   let outcome: LoadOutcome | null = null;
   let failure: string | null = null;
   // mntr only on servers the suite started (whitelisted there); read at both edges.
-  const mntrAt = target.kind === 'external' ? null : (target.servers ?? [{ host: target.host, port: target.port }]);
+  const mntrAt = target.kind === 'external' ? null : targetAddresses(target);
   let work0: Promise<ServerWork | null> | null = null;
   let work1: Promise<ServerWork | null> | null = null;
   try {

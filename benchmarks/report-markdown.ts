@@ -56,7 +56,7 @@ export function setupSection(m: SuiteMeta, serversLabel: string): string[] {
 }
 
 export function treeLevelLine(l: TreeLevel): string {
-  const sizes = Object.entries(l.before).map(([name, n]) => `${name} ${n === null ? '?' : n.toLocaleString('en-US')}`);
+  const sizes = Object.entries(l.before).map(([name, n]) => `${name} ${n.toLocaleString('en-US')}`);
   const adds = Object.entries(l.added)
     .filter(([, n]) => n > 0)
     .map(([name, n]) => `${name} +${n.toLocaleString('en-US')}`);

@@ -2,6 +2,7 @@ import { cpus, loadavg, release, tmpdir, totalmem, type } from 'node:os';
 import type { BenchOptions } from './bench-options';
 import type { TreeLevel } from './equal-trees';
 import { DEFAULT_SETTLE } from './settle';
+import { DEFAULT_SERVER_SETTINGS } from './targets/target';
 import { freeDiskGb } from './targets/target-diagnosis';
 
 /** What a report states about how its numbers were made. */
@@ -128,7 +129,7 @@ export function lowDiskWarning(m: SuiteMeta): string | null {
  */
 export function heapWarning(o: BenchOptions): string | null {
   if (!o.workloads.includes('create') || o.ops !== null || o.rounds < 2 || !o.targets.includes('zookeeper')) return null;
-  const wanted = 1024 * o.rounds;
+  const wanted = DEFAULT_SERVER_SETTINGS.heapMb * o.rounds;
   if (o.server.heapMb >= wanted) return null;
   return `--rounds ${o.rounds} of timed creates grow each tree by ~200–250k znodes a round, which ZooKeeper keeps on its ${o.server.heapMb} MiB Java heap: give both servers --heap ${wanted} or more, or its GC will set the pace of the later rows`;
 }

@@ -32,6 +32,11 @@ export interface Target {
   stop(): Promise<{ cpuProfile: string | null }>;
 }
 
+/** Every client address of a target: an ensemble's members, or its one host:port. */
+export function targetAddresses(t: Target): ReadonlyArray<{ host: string; port: number }> {
+  return t.servers ?? [{ host: t.host, port: t.port }];
+}
+
 /** The settings both started servers get, so the comparison is like for like. */
 export interface ServerSettings {
   tickTime: number;

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=32
+#!/usr/bin/env -S node --max-semi-space-size=32 --initial-old-space-size=256
 import 'reflect-metadata';
 import type { Command } from 'commander';
 import type { CliContext } from '../lib/cli/cli-context';

@@ -15,7 +15,7 @@
  * its arena view). On a 10k-znode tree under setData the server then ran a full
  * mark-compact every ~130 ms (140 in 21 s, the mutator at 93% of the time, p99 18–22 ms);
  * with the flag it ran none in 60 s, scavenges alone kept up, and p99 was 5–7 ms
- * (benchmarks/PERFORMANCE-LOG.md, "Run 65"). It only sets where V8 starts: a bigger
+ * (benchmarks/PERFORMANCE-LOG.md, "Runs 65–76"). It only sets where V8 starts: a bigger
  * tree's limit grows as before, and pages are committed as they are used. The JVM
  * starts ZooKeeper with 1/64 of the machine's memory as its heap.
  */

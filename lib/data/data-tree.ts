@@ -120,9 +120,13 @@ export class DataTree extends DataTreeBookkeeping {
     // The ACL goes into the cache first so a node replayed over a fuzzy snapshot that
     // already holds it still points at a cached list (ZOOKEEPER-4846, fixed in 3.8.5).
     const aclRef = this.aclCache.convertAcls(acl);
-    const existing = this.nodes.get(path);
-    if (existing !== undefined) {
-      existing.acl = aclRef;
+    // As Java does, the parent's child set says whether the node exists: adding to it is
+    // the check, where a lookup of the new path missed in the whole tree's map first (in
+    // a big tree, a few cache misses per create). The digest covers no child names, so
+    // adding the child before preChange leaves it right.
+    if (!parent.addChild(childName)) {
+      const existing = this.nodes.get(path);
+      if (existing !== undefined) existing.acl = aclRef;
       throw new KeeperException(Code.NODEEXISTS);
     }
     this.nodes.preChange(parentName, parent);
@@ -132,7 +136,6 @@ export class DataTree extends DataTreeBookkeeping {
       parent.stat.pzxid = zxid;
     }
     const child = new DataNode(data, aclRef, stat);
-    parent.addChild(childName);
     this.nodes.postChange(parentName, parent);
     this.nodeDataSize += nodeSize(path, child.data);
     this.nodes.insert(path, child, this.preppedDigest(path, data, stat));

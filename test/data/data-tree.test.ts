@@ -1,9 +1,9 @@
 import { Stat } from '../../lib/jute/records/data';
-import { Code, EventType, KeeperException, OpCode } from '../../lib/protocol';
+import { Code, EventType, KeeperException, OpCode, Perms } from '../../lib/protocol';
 import { CONTAINER_EPHEMERAL_OWNER, ttlToEphemeralOwner } from '../../lib/data/ephemeral-type';
 import { DataTree } from '../../lib/data/data-tree';
 import { copyStatPersisted, DataNode } from '../../lib/data/data-node';
-import { StatPersisted } from '../../lib/jute/records/data';
+import { ACL, Id, StatPersisted } from '../../lib/jute/records/data';
 import { RecordingWatcher } from './recording-watcher';
 import { digestAcl, OPEN } from './tree-helpers';
 
@@ -82,6 +82,23 @@ describe('DataTree changes', () => {
     expect(codeOf(() => t.getData('/nope', null, null))).toBe(Code.NONODE);
     expect(codeOf(() => t.getChildren('/nope', null, null))).toBe(Code.NONODE);
     expect(codeOf(() => t.getACL('/nope', null))).toBe(Code.NONODE);
+  });
+
+  it('a create of a node that exists changes neither the parent nor the digest, and re-points the ACL', () => {
+    const t = new DataTree();
+    t.createNode('/p', null, OPEN(), 0n, -1, 1n, 0n);
+    t.createNode('/p/c', Buffer.from('v'), OPEN(), 0n, -1, 2n, 0n);
+    const parent = { ...t.getNode('/p')!.stat };
+    const children = t.getNode('/p')!.childNames();
+    const digest = t.getTreeDigest();
+    const readOnly = [new ACL({ perms: Perms.READ, id: new Id({ scheme: 'world', id: 'anyone' }) })];
+    expect(codeOf(() => t.createNode('/p/c', null, readOnly, 0n, -1, 3n, 0n))).toBe(Code.NODEEXISTS);
+    expect({ ...t.getNode('/p')!.stat }).toEqual(parent);
+    expect(t.getNode('/p')!.childNames()).toBe(children);
+    expect(t.getTreeDigest()).toBe(digest);
+    expect(t.getNode('/p/c')!.data!.toString()).toBe('v');
+    // ZOOKEEPER-4846: the existing node points at the replayed create's cached ACL.
+    expect(t.getACL('/p/c', null).map((a) => a.perms)).toEqual([Perms.READ]);
   });
 
   it('sets data with the version prep computed and keeps sizes current', () => {

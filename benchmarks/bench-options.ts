@@ -1,6 +1,7 @@
 import { ELECTION_NAMES } from '../plugins/election-choice';
 import { PEER_TRANSPORT_NAMES } from '../plugins/peer-transport-choice';
 import { KEY_DISTRIBUTIONS, type KeyDistribution } from './key-chooser';
+import { defaultHeapMb } from './heap-sizing';
 import { DEFAULT_SERVER_SETTINGS, type ServerSettings } from './targets/target';
 import { WORKLOAD_NAMES, workloadDef, type WorkloadName } from './workloads';
 
@@ -260,6 +261,8 @@ export function benchOptionsFrom(flags: RawBenchFlags, zoolabBin: string): Bench
   else if (flags.transport !== undefined || flags.election !== undefined) {
     throw new BenchOptionError('--transport and --election choose how ensemble members elect a leader: use them with --ensemble 3 or 5');
   }
+  // Last: it depends on the workloads, windows, rounds, payload and ensemble above.
+  if (flags.heap === undefined) o.server.heapMb = defaultHeapMb(o);
   return o;
 }
 

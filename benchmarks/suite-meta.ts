@@ -2,7 +2,6 @@ import { cpus, loadavg, release, tmpdir, totalmem, type } from 'node:os';
 import type { BenchOptions } from './bench-options';
 import type { TreeLevel } from './equal-trees';
 import { DEFAULT_SETTLE } from './settle';
-import { DEFAULT_SERVER_SETTINGS } from './targets/target';
 import { freeDiskGb } from './targets/target-diagnosis';
 
 /** What a report states about how its numbers were made. */
@@ -118,20 +117,6 @@ export function lowDiskWarning(m: SuiteMeta): string | null {
   const gb = m.machine.freeDiskGbAtStart;
   if (gb === null || gb >= LOW_DISK_GB) return null;
   return `only ${gb} GB free in ${m.machine.dataDirParent}, where the servers keep their txn logs and snapshots: a long run can fill it (three rounds of the quick suite wrote ~13 GB per server), and a full disk ends the run`;
-}
-
-/**
- * The warning for a heap that the trees will outgrow. Each timed create round adds
- * ~200–250k znodes of the payload, and trees are evened to the larger one, so both
- * servers hold them. ZooKeeper keeps every value on its Java heap: in run 59 (three
- * rounds, ~600k znodes, -Xmx1024m) its heap was full and its GC set the pace (multi-10
- * p99 252 ms, against 36 ms with --heap 3072 in run 60).
- */
-export function heapWarning(o: BenchOptions): string | null {
-  if (!o.workloads.includes('create') || o.ops !== null || o.rounds < 2 || !o.targets.includes('zookeeper')) return null;
-  const wanted = DEFAULT_SERVER_SETTINGS.heapMb * o.rounds;
-  if (o.server.heapMb >= wanted) return null;
-  return `--rounds ${o.rounds} of timed creates grow each tree by ~200–250k znodes a round, which ZooKeeper keeps on its ${o.server.heapMb} MiB Java heap: give both servers --heap ${wanted} or more, or its GC will set the pace of the later rows`;
 }
 
 /** Free space at both ends, for the report and the JSON. */

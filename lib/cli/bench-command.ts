@@ -86,7 +86,7 @@ export function registerBenchCommand(program: Command, ctx: CliContext = {}): vo
     .option('--tick-time <ms>', 'tickTime of both servers (default 2000)')
     .option('--no-fsync', 'forceSync=no on both servers (default: fsync every group commit, as ZooKeeper)')
     .option('--snap-count <n>', 'snapCount of both servers (default 100000)')
-    .option('--heap <MiB>', 'max heap of both servers: -Xmx and --max-old-space-size (default 1024)')
+    .option('--heap <MiB>', 'max heap of both servers: -Xmx and --max-old-space-size (default 1024, or more for the trees a longer create row grows: 4096 for the full matrix)')
     .addOption(new Option('--storage <plugin>', "zoolab's txn-log plugin: file (temp dataDir) or memory").choices(['file', 'memory']))
     .addOption(new Option('--transport <plugin>', "with --ensemble: zoolab members' election transport (ZooKeeper's is tcp)").choices(['tcp', 'udp']))
     .addOption(new Option('--election <plugin>', "with --ensemble: zoolab members' election strategy (ZooKeeper runs fle)").choices(['fle', 'raft-style']))

@@ -1,8 +1,9 @@
 import { tmpdir } from 'node:os';
-import { benchOptionsFrom } from '../../benchmarks/bench-options';
+import { benchOptionsFrom, type RawBenchFlags } from '../../benchmarks/bench-options';
 import { join } from 'node:path';
 import { progressFactory } from '../../benchmarks/progress';
-import { heapWarning, lowDiskWarning, suiteMeta } from '../../benchmarks/suite-meta';
+import { defaultHeapMb, expectedTreeZnodes, heapWarning, treeHeapMb } from '../../benchmarks/heap-sizing';
+import { lowDiskWarning, suiteMeta } from '../../benchmarks/suite-meta';
 import { diagnosis, freeDiskGb } from '../../benchmarks/targets/target-diagnosis';
 import type { Target } from '../../benchmarks/targets/target';
 import { freePort } from '../support/free-port';
@@ -43,15 +44,47 @@ describe('diagnosis', () => {
   });
 });
 
-describe('heapWarning', () => {
-  it('asks for 1 GiB of heap per timed create round against ZooKeeper', () => {
-    const opts = (flags: Record<string, string>) => benchOptionsFrom({ quick: true, ...flags }, BIN);
-    expect(heapWarning(opts({}))).toBeNull();
-    expect(heapWarning(opts({ rounds: '3' }))).toMatch(/^--rounds 3 .* 1024 MiB Java heap: give both servers --heap 3072 or more/);
-    expect(heapWarning(opts({ rounds: '3', heap: '3072' }))).toBeNull();
-    expect(heapWarning(opts({ rounds: '3', workloads: 'setData,getData' }))).toBeNull();
-    expect(heapWarning(opts({ rounds: '3', targets: 'zoolab' }))).toBeNull();
-    expect(heapWarning(opts({ rounds: '3', ops: '1000' }))).toBeNull();
+describe('the heap for the trees a run grows', () => {
+  const opts = (flags: RawBenchFlags) => benchOptionsFrom(flags, BIN);
+  const GiB = 2 ** 30;
+
+  it("keeps npm run bench's 1 GiB and sizes longer create rows up", () => {
+    expect(opts({ quick: true }).server.heapMb).toBe(1024);
+    // Three quick rounds: ~630k znodes, what run 60 gave ZooKeeper (3 GiB).
+    expect(treeHeapMb(opts({ quick: true, rounds: '3' }))).toBe(3072);
+    // The full matrix: 5 s + 20 s of creates, ~875k znodes.
+    expect(treeHeapMb(opts({}))).toBe(4096);
+    expect(expectedTreeZnodes(opts({}))).toBe(875_000);
+    // Bigger values need more; no create row, the default.
+    expect(treeHeapMb(opts({ quick: true, payload: '4096' }))).toBe(3072);
+    expect(treeHeapMb(opts({ workloads: 'setData,getData' }))).toBe(1024);
+    // A count of creates: the count and the warm-up's.
+    expect(expectedTreeZnodes(opts({ quick: true, ops: '100000' }))).toBe(170_000);
+    // An ensemble creates slower.
+    expect(expectedTreeZnodes(opts({ ensemble: '3', workloads: 'create' }))).toBe(375_000);
+  });
+
+  it('stays under three quarters of the machine over every server the run starts', () => {
+    const full = opts({});
+    expect(defaultHeapMb(full, 24 * GiB)).toBe(4096);
+    // Two servers on 8 GiB: 3 GiB each at most.
+    expect(defaultHeapMb(full, 8 * GiB)).toBe(3072);
+    // Never below the 1 GiB default.
+    expect(defaultHeapMb(full, 1 * GiB)).toBe(1024);
+    // Six members of two 3-node ensembles on 24 GiB: 3 GiB each.
+    expect(defaultHeapMb(opts({ ensemble: '3', workloads: 'create', duration: '60' }), 24 * GiB)).toBe(3072);
+    expect(defaultHeapMb(opts({ targets: 'zoolab' }), 8 * GiB)).toBe(4096);
+  });
+
+  it('warns when a given heap is smaller than the trees need, against ZooKeeper', () => {
+    expect(heapWarning(opts({ quick: true }))).toBeNull();
+    expect(heapWarning(opts({ quick: true, rounds: '3', heap: '1024' }))).toMatch(
+      /^the create row can grow each tree to ~630k znodes of 1024 bytes, which ZooKeeper keeps on its 1024 MiB Java heap: give both servers --heap 3072 or more/,
+    );
+    expect(heapWarning(opts({ quick: true, rounds: '3', heap: '3072' }))).toBeNull();
+    expect(heapWarning(opts({ heap: '2048' }))).toMatch(/~875k znodes .* --heap 4096 or more/);
+    expect(heapWarning(opts({ quick: true, rounds: '3', heap: '1024', workloads: 'setData,getData' }))).toBeNull();
+    expect(heapWarning(opts({ quick: true, rounds: '3', heap: '1024', targets: 'zoolab' }))).toBeNull();
   });
 });
 

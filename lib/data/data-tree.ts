@@ -120,10 +120,9 @@ export class DataTree extends DataTreeBookkeeping {
     // The ACL goes into the cache first so a node replayed over a fuzzy snapshot that
     // already holds it still points at a cached list (ZOOKEEPER-4846, fixed in 3.8.5).
     const aclRef = this.aclCache.convertAcls(acl);
-    // As Java does, the parent's child set says whether the node exists: adding to it is
-    // the check, where a lookup of the new path missed in the whole tree's map first (in
-    // a big tree, a few cache misses per create). The digest covers no child names, so
-    // adding the child before preChange leaves it right.
+    // As in Java, adding to the parent's child set is the existence check: a lookup of a
+    // new path in the whole tree's map always misses, at a few cache misses on a big
+    // tree. The digest covers no child names, so adding before preChange is safe.
     if (!parent.addChild(childName)) {
       const existing = this.nodes.get(path);
       if (existing !== undefined) existing.acl = aclRef;

@@ -1,9 +1,8 @@
-import { Stat } from '../../lib/jute/records/data';
 import { Code, EventType, KeeperException, OpCode, Perms } from '../../lib/protocol';
 import { CONTAINER_EPHEMERAL_OWNER, ttlToEphemeralOwner } from '../../lib/data/ephemeral-type';
 import { DataTree } from '../../lib/data/data-tree';
 import { copyStatPersisted, DataNode } from '../../lib/data/data-node';
-import { ACL, Id, StatPersisted } from '../../lib/jute/records/data';
+import { ACL, Id, Stat, StatPersisted } from '../../lib/jute/records/data';
 import { RecordingWatcher } from './recording-watcher';
 import { digestAcl, OPEN } from './tree-helpers';
 

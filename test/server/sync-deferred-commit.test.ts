@@ -16,13 +16,18 @@ class DeferringLog implements TxnLog {
   appended: bigint[] = [];
   commitSizes: number[] = [];
   deferred: Array<() => void> = [];
+  /** What `probe` said at each commit (the test's answers so far). */
+  probed: number[] = [];
   private committed = 0;
+
+  constructor(private readonly probe: () => number = () => 0) {}
 
   append(e: TxnEntry): void {
     this.appended.push(e.hdr.zxid);
   }
   async commit(): Promise<void> {
     this.commitSizes.push(this.appended.length - this.committed);
+    this.probed.push(this.probe());
     this.committed = this.appended.length;
   }
   async *read(): AsyncIterable<TxnEntry> {}
@@ -42,6 +47,9 @@ function write(session: bigint, cxid: number): Request {
   const r = new Request(null, session, cxid, OpCode.setData, Buffer.alloc(0), [], 0);
   r.hdr = new TxnHeader({ clientId: session, cxid, zxid: zxid++, time: 0n, type: OpCode.setData });
   return r;
+}
+function read(session: bigint, cxid: number): Request {
+  return new Request(null, session, cxid, OpCode.getData, Buffer.alloc(0), [], 0);
 }
 const settle = () => new Promise((r) => setImmediate(r));
 
@@ -64,21 +72,64 @@ describe('a log that defers the start of a commit', () => {
     expect(out.map((r) => r.sessionId)).toEqual([1n, 2n, 3n]);
   });
 
-  it('defers again for what arrived while a commit was in flight', async () => {
-    const log = new DeferringLog();
-    const input = new Subject<Request>();
+  it('commits what arrived while a commit was in flight as soon as that one is durable, before answering it', async () => {
     const out: Request[] = [];
+    const log = new DeferringLog(() => out.length);
+    const input = new Subject<Request>();
     input.pipe(syncRequestProcessor({ txnLog: log, logger: silentLogger })).subscribe((r) => out.push(r));
     input.next(write(1n, 1));
     log.deferred.shift()!();
     input.next(write(1n, 2)); // while the first commit is in flight
     await settle();
-    expect(log.commitSizes).toEqual([1]);
-    expect(log.deferred).toHaveLength(1);
+    // No second deferral: the second write started before the first batch was answered,
+    // so the log writes while the first batch is applied and answered.
+    expect(log.deferred).toHaveLength(0);
+    expect(log.commitSizes).toEqual([1, 1]);
+    expect(log.probed).toEqual([0, 0]);
+    expect(out.map((r) => r.cxid)).toEqual([1, 2]);
+  });
+
+  it('answers a read queued ahead of the next commit right after the batch before it', async () => {
+    const out: Request[] = [];
+    const log = new DeferringLog(() => out.length);
+    const input = new Subject<Request>();
+    input.pipe(syncRequestProcessor({ txnLog: log, logger: silentLogger })).subscribe((r) => out.push(r));
+    input.next(write(1n, 1));
     log.deferred.shift()!();
+    input.next(read(1n, 2)); // behind its session's write: queued
+    input.next(write(2n, 1));
     await settle();
     expect(log.commitSizes).toEqual([1, 1]);
-    expect(out.map((r) => r.cxid)).toEqual([1, 2]);
+    expect(log.probed).toEqual([0, 0]);
+    // The read waits for its session's write only, not for the second commit.
+    expect(out.map((r) => [r.sessionId, r.cxid])).toEqual([
+      [1n, 1],
+      [1n, 2],
+      [2n, 1],
+    ]);
+  });
+
+  it('keeps the answers in order when the second commit fails', async () => {
+    const out: Request[] = [];
+    const log = new DeferringLog(() => out.length);
+    let calls = 0;
+    const commit = log.commit.bind(log);
+    log.commit = async () => {
+      if (++calls === 2) throw new Error('disk gone');
+      return commit();
+    };
+    const input = new Subject<Request>();
+    let error: unknown = null;
+    input
+      .pipe(syncRequestProcessor({ txnLog: log, logger: silentLogger }))
+      .subscribe({ next: (r) => out.push(r), error: (e) => (error = e) });
+    input.next(write(1n, 1));
+    log.deferred.shift()!();
+    input.next(write(2n, 1));
+    await settle();
+    // The first batch was durable and is answered; the second never is.
+    expect(out.map((r) => r.sessionId)).toEqual([1n]);
+    expect((error as Error).message).toBe('disk gone');
   });
 });
 

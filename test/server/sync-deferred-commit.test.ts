@@ -53,13 +53,21 @@ function read(session: bigint, cxid: number): Request {
 }
 const settle = () => new Promise((r) => setImmediate(r));
 
+/** The sync stage over a DeferringLog that notes, at each commit, how many answers were out. */
+function stage() {
+  const out: Request[] = [];
+  const log = new DeferringLog(() => out.length);
+  const input = new Subject<Request>();
+  const seen: { error: unknown } = { error: null };
+  input
+    .pipe(syncRequestProcessor({ txnLog: log, logger: silentLogger }))
+    .subscribe({ next: (r) => out.push(r), error: (e) => (seen.error = e) });
+  return { out, log, input, seen };
+}
+
 describe('a log that defers the start of a commit', () => {
   it('gathers the txns of several bursts into one commit, and answers none before it', async () => {
-    const log = new DeferringLog();
-    const input = new Subject<Request>();
-    const out: Request[] = [];
-    input.pipe(syncRequestProcessor({ txnLog: log, logger: silentLogger })).subscribe((r) => out.push(r));
-
+    const { out, log, input } = stage();
     input.next(write(1n, 1));
     await settle(); // a microtask-started commit would have taken this one alone
     input.next(write(2n, 1));
@@ -73,10 +81,7 @@ describe('a log that defers the start of a commit', () => {
   });
 
   it('commits what arrived while a commit was in flight as soon as that one is durable, before answering it', async () => {
-    const out: Request[] = [];
-    const log = new DeferringLog(() => out.length);
-    const input = new Subject<Request>();
-    input.pipe(syncRequestProcessor({ txnLog: log, logger: silentLogger })).subscribe((r) => out.push(r));
+    const { out, log, input } = stage();
     input.next(write(1n, 1));
     log.deferred.shift()!();
     input.next(write(1n, 2)); // while the first commit is in flight
@@ -90,10 +95,7 @@ describe('a log that defers the start of a commit', () => {
   });
 
   it('answers a read queued ahead of the next commit right after the batch before it', async () => {
-    const out: Request[] = [];
-    const log = new DeferringLog(() => out.length);
-    const input = new Subject<Request>();
-    input.pipe(syncRequestProcessor({ txnLog: log, logger: silentLogger })).subscribe((r) => out.push(r));
+    const { out, log, input } = stage();
     input.next(write(1n, 1));
     log.deferred.shift()!();
     input.next(read(1n, 2)); // behind its session's write: queued
@@ -110,26 +112,20 @@ describe('a log that defers the start of a commit', () => {
   });
 
   it('keeps the answers in order when the second commit fails', async () => {
-    const out: Request[] = [];
-    const log = new DeferringLog(() => out.length);
+    const { out, log, input, seen } = stage();
     let calls = 0;
     const commit = log.commit.bind(log);
     log.commit = async () => {
       if (++calls === 2) throw new Error('disk gone');
       return commit();
     };
-    const input = new Subject<Request>();
-    let error: unknown = null;
-    input
-      .pipe(syncRequestProcessor({ txnLog: log, logger: silentLogger }))
-      .subscribe({ next: (r) => out.push(r), error: (e) => (error = e) });
     input.next(write(1n, 1));
     log.deferred.shift()!();
     input.next(write(2n, 1));
     await settle();
     // The first batch was durable and is answered; the second never is.
     expect(out.map((r) => r.sessionId)).toEqual([1n]);
-    expect((error as Error).message).toBe('disk gone');
+    expect((seen.error as Error).message).toBe('disk gone');
   });
 });
 

@@ -7,15 +7,22 @@ const NO_NAMES: readonly string[] = Object.freeze([]);
 
 /**
  * DataNode: one znode. `acl` is a reference into the tree's ReferenceCountedACLCache (a
- * snapshot stores that long); `stat` is what a snapshot stores of the Stat — dataLength
- * and numChildren are derived, and cversion counts creates only (see copyStat).
+ * snapshot stores that long); the stat fields are what a snapshot stores of the Stat —
+ * dataLength and numChildren are derived, and cversion counts creates only (see copyStat).
+ *
+ * A DataNode is its own StatPersisted (`node.stat` is the node): the stat's nine fields
+ * live in the node's object rather than in a second object per znode. On a big tree that
+ * is one object in seven fewer for each full GC to mark and 32 bytes less per znode.
  */
-export class DataNode {
+export class DataNode extends StatPersisted {
   /**
    * The digest cache of NodeHashMap; valid while digestCached is true. A number, not a
    * bigint: a CRC fits, and a bigint made for each change was a young object that this
    * node, in old space, pointed at. Each one cost the next scavenge a remembered slot and
-   * a copy (see ZnodeValueArena's freeViews for the same reasoning).
+   * a copy (see ZnodeValueArena's freeViews for the same reasoning). Kept as a signed
+   * int32 (read it through nodeDigest, which gives the unsigned CRC): a CRC above 2^31 in
+   * the field made it a double field, a 16-byte heap number boxed per node, one object in
+   * eight that a full GC marks on a big tree.
    */
   digest = 0;
   digestCached = false;
@@ -23,11 +30,19 @@ export class DataNode {
   /** childNames(): dropped whenever the children change. */
   private names: readonly string[] | null = null;
 
+  /** `stat`'s fields are copied into the node; the object itself is not kept. */
   constructor(
     public data: Buffer | null,
     public acl: bigint,
-    public stat: StatPersisted,
-  ) {}
+    stat?: StatPersisted,
+  ) {
+    super(stat);
+  }
+
+  /** The node's persisted stat: the node itself (see the class comment). */
+  get stat(): StatPersisted {
+    return this;
+  }
 
   /** Child names (not paths); a live read-only view. */
   get children(): ReadonlySet<string> {
@@ -120,6 +135,18 @@ export function encodedChildNames(names: ReadonlyArray<string | null>): Buffer {
 
 function clientEphemeralOwner(owner: bigint, extendedTypesEnabled: boolean): bigint {
   return ephemeralTypeOf(owner, extendedTypesEnabled) === EphemeralType.NORMAL ? owner : 0n;
+}
+
+/** A new node with DataTree.createStat's stat, built without a StatPersisted to copy. */
+export function createdNode(data: Buffer | null, acl: bigint, zxid: bigint, time: bigint, ephemeralOwner: bigint): DataNode {
+  const n = new DataNode(data, acl);
+  n.czxid = zxid;
+  n.mzxid = zxid;
+  n.pzxid = zxid;
+  n.ctime = time;
+  n.mtime = time;
+  n.ephemeralOwner = ephemeralOwner;
+  return n;
 }
 
 /** DataTree.createStat: the persisted stat of a new node. */

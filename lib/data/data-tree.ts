@@ -3,7 +3,7 @@ import type { TxnDigest, TxnHeader } from '../jute/records/txn';
 import type { JuteRecord } from '../jute/types';
 import { Code, KeeperException } from '../protocol/keeper-exception';
 import { EventType, Ids } from '../protocol/zoo-defs';
-import { DataNode, createStat } from './data-node';
+import { DataNode, createdNode } from './data-node';
 import { PreppedCrcs, takePrecalculatedDigest } from './digest-calculator';
 import { DataTreeBookkeeping, type DataTreeOptions } from './data-tree-bookkeeping';
 import { applyTxn, killSession, ProcessTxnResult } from './data-tree-txn';
@@ -48,9 +48,9 @@ export class DataTree extends DataTreeBookkeeping {
 
   constructor(opts: DataTreeOptions = {}) {
     super(opts);
-    const root = new DataNode(Buffer.alloc(0), -1n, new StatPersisted());
-    const proc = new DataNode(Buffer.alloc(0), -1n, new StatPersisted());
-    const quota = new DataNode(Buffer.alloc(0), -1n, new StatPersisted());
+    const root = new DataNode(Buffer.alloc(0), -1n);
+    const proc = new DataNode(Buffer.alloc(0), -1n);
+    const quota = new DataNode(Buffer.alloc(0), -1n);
     this.nodes.put('', root);
     this.nodes.putWithoutDigest(ROOT, root);
     root.addChild(PROC.substring(1));
@@ -66,7 +66,7 @@ export class DataTree extends DataTreeBookkeeping {
     const zk = this.nodes.get(PROC);
     if (zk === undefined) throw new Error('There is no /zookeeper znode');
     zk.addChild(CONFIG.substring(PROC.length + 1));
-    this.nodes.put(CONFIG, new DataNode(Buffer.alloc(0), -1n, new StatPersisted()));
+    this.nodes.put(CONFIG, new DataNode(Buffer.alloc(0), -1n));
     this.setACL(CONFIG, Ids.READ_ACL_UNSAFE(), -1);
   }
 
@@ -114,7 +114,6 @@ export class DataTree extends DataTreeBookkeeping {
     const lastSlash = path.lastIndexOf('/');
     const parentName = path.substring(0, lastSlash);
     const childName = path.substring(lastSlash + 1);
-    const stat = createStat(zxid, time, ephemeralOwner);
     const parent = this.nodes.get(parentName);
     if (parent === undefined) throw new KeeperException(Code.NONODE);
     // The ACL goes into the cache first so a node replayed over a fuzzy snapshot that
@@ -134,10 +133,10 @@ export class DataTree extends DataTreeBookkeeping {
       parent.stat.cversion = parentCVersion;
       parent.stat.pzxid = zxid;
     }
-    const child = new DataNode(data, aclRef, stat);
+    const child = createdNode(data, aclRef, zxid, time, ephemeralOwner);
     this.nodes.postChange(parentName, parent);
     this.nodeDataSize += nodeSize(path, child.data);
-    this.nodes.insert(path, child, this.preppedDigest(path, data, stat));
+    this.nodes.insert(path, child, this.preppedDigest(path, data, child));
     this.ephemerals.add(path, ephemeralOwner);
     if (outputStat !== null) this.statOf(child, outputStat);
 

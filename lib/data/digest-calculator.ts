@@ -246,8 +246,8 @@ export function digestLong(hi: number, lo: number): bigint {
 /** The node's digest (calculateDigest as a number), cached on the node until the next change. */
 export function nodeDigest(path: string, node: DataNode): number {
   if (!node.digestCached) {
-    node.digest = nodeCrc(path, node.data, node.stat);
+    node.digest = nodeCrc(path, node.data, node.stat) | 0;
     node.digestCached = true;
   }
-  return node.digest;
+  return node.digest >>> 0;
 }

@@ -161,7 +161,7 @@ function setDigest(node: DataNode, digest: number | undefined): void {
   if (digest === undefined) {
     node.digestCached = false;
   } else {
-    node.digest = digest;
+    node.digest = digest | 0;
     node.digestCached = true;
   }
 }

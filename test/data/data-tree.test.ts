@@ -87,12 +87,12 @@ describe('DataTree changes', () => {
     const t = new DataTree();
     t.createNode('/p', null, OPEN(), 0n, -1, 1n, 0n);
     t.createNode('/p/c', Buffer.from('v'), OPEN(), 0n, -1, 2n, 0n);
-    const parent = { ...t.getNode('/p')!.stat };
+    const parent = t.getNode('/p')!.stat.toJSON();
     const children = t.getNode('/p')!.childNames();
     const digest = t.getTreeDigest();
     const readOnly = [new ACL({ perms: Perms.READ, id: new Id({ scheme: 'world', id: 'anyone' }) })];
     expect(codeOf(() => t.createNode('/p/c', null, readOnly, 0n, -1, 3n, 0n))).toBe(Code.NODEEXISTS);
-    expect({ ...t.getNode('/p')!.stat }).toEqual(parent);
+    expect(t.getNode('/p')!.stat.toJSON()).toEqual(parent);
     expect(t.getNode('/p')!.childNames()).toBe(children);
     expect(t.getTreeDigest()).toBe(digest);
     expect(t.getNode('/p/c')!.data!.toString()).toBe('v');

@@ -2,7 +2,7 @@ import { crc32 } from 'node:zlib';
 import fc from 'fast-check';
 import { StatPersisted } from '../../lib/jute/records/data';
 import { calculateDigest, nodeDigest, precalculateDigest, PreppedCrcs, takePrecalculatedDigest } from '../../lib/data/digest-calculator';
-import { DataNode } from '../../lib/data/data-node';
+import { createdNode, createStat, DataNode } from '../../lib/data/data-node';
 
 /** takePrecalculatedDigest as a long; it hands the node's digest over as a number (see DataNode.digest). */
 const taken = (...args: Parameters<typeof takePrecalculatedDigest>): bigint | undefined => {
@@ -149,5 +149,38 @@ describe('calculateDigest', () => {
     expect(nodeDigest('/n', n)).toBe(d);
     n.digestCached = false;
     expect(nodeDigest('/n', n)).not.toBe(d);
+  });
+
+  it('gives the cached digest back unsigned, also for a CRC at or above 2^31', () => {
+    // The node keeps it as an int32 (see DataNode.digest); half of all CRCs have the top bit.
+    let high = 0;
+    for (let i = 0; i < 64; i++) {
+      const n = new DataNode(Buffer.from([i]), -1n, stat);
+      const expected = calculateDigest(`/n${i}`, n.data, stat);
+      if (expected >= 2n ** 31n) high++;
+      expect(BigInt(nodeDigest(`/n${i}`, n))).toBe(expected);
+      expect(BigInt(nodeDigest(`/n${i}`, n))).toBe(expected);
+    }
+    expect(high).toBeGreaterThan(0);
+  });
+});
+
+describe('DataNode and its stat', () => {
+  it('copies the stat it is built from and keeps the fields in itself', () => {
+    const from = new StatPersisted({ czxid: 5n, mzxid: 6n, pzxid: 7n, ctime: 8n, mtime: 9n, version: 1, cversion: 2, aversion: 3, ephemeralOwner: 0x1234n });
+    const n = new DataNode(null, -1n, from);
+    expect(n.stat.toJSON()).toEqual(from.toJSON());
+    from.version = 99;
+    n.stat.mzxid = 60n;
+    expect(n.version).toBe(1);
+    expect(from.mzxid).toBe(6n);
+    expect(n.stat.mzxid).toBe(60n);
+  });
+
+  it('createdNode has DataTree.createStat\'s stat', () => {
+    const n = createdNode(Buffer.from('v'), 3n, 0x100000002n, 1700000000000n, 0x77n);
+    expect(n.stat.toJSON()).toEqual(createStat(0x100000002n, 1700000000000n, 0x77n).toJSON());
+    expect(n.acl).toBe(3n);
+    expect(n.data!.toString()).toBe('v');
   });
 });

@@ -115,7 +115,7 @@ describe('snapshot format (FileSnap / SerializeUtils / DataTree.serialize)', () 
     const parsed = parseSnapshot(bytes, { digestEnabled: false });
     for (const [path, n] of parsed.nodes) {
       const live = w.tree.getNode(path === '' ? '' : path)!;
-      expect(n.stat).toEqual(live.stat);
+      expect(n.stat.toJSON()).toEqual(live.stat.toJSON());
     }
   });
 

@@ -21,8 +21,8 @@ export class DataNode extends StatPersisted {
    * node, in old space, pointed at. Each one cost the next scavenge a remembered slot and
    * a copy (see ZnodeValueArena's freeViews for the same reasoning). Kept as a signed
    * int32 (read it through nodeDigest, which gives the unsigned CRC): a CRC above 2^31 in
-   * the field made it a double field, a 16-byte heap number boxed per node, one object in
-   * eight that a full GC marks on a big tree.
+   * the field made it a double field: a 16-byte heap number boxed per node, for every
+   * full GC to mark as well.
    */
   digest = 0;
   digestCached = false;

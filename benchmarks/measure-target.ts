@@ -144,7 +144,7 @@ function toRecord(
     histogram: encodeHistogram(h),
     generator: out?.generator ?? { cpuPercent: 0, maxElu: 0, workers: 0 },
     serverCpuPercent,
-    serverRssMb: target.pid !== null ? processRssMb(target.pid) : null,
+    serverRssMb: target.rssMb ? target.rssMb() : target.pid !== null ? processRssMb(target.pid) : null,
     serverWork,
     notificationLatency: out?.notificationHistogram ? summarize(out.notificationHistogram) : undefined,
     failure: failure ?? (out && out.ops === 0 ? 'no operation completed in the window' : null),

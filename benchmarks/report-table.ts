@@ -25,11 +25,15 @@ export function fmtPct(n: number | null): string {
   return n === null ? '—' : `${Math.round(n)}%`;
 }
 
-export const RUN_HEADERS = ['workload', 'target', 'ops/s', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'errors', 'server CPU', 'snapshots', 'ops/sync', 'gen CPU', 'gen ELU', 'other CPU', 'steal'];
-export const RUN_RIGHT = [false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
+export function fmtRssMb(mb: number | null): string {
+  return mb === null ? '—' : `${mb.toLocaleString('en-US')} MB`;
+}
+
+export const RUN_HEADERS = ['workload', 'target', 'ops/s', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'errors', 'server CPU', 'server RSS', 'snapshots', 'ops/sync', 'gen CPU', 'gen ELU', 'other CPU', 'steal'];
+export const RUN_RIGHT = [false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 
 export function runCells(r: RunRecord): string[] {
-  if (r.failure) return [r.workload, r.target, 'FAILED', '', '', '', '', '', String(r.errorCount), '', '', '', '', '', '', ''];
+  if (r.failure) return [r.workload, r.target, 'FAILED', '', '', '', '', '', String(r.errorCount), '', '', '', '', '', '', '', ''];
   return [
     r.workload,
     r.target,
@@ -41,6 +45,7 @@ export function runCells(r: RunRecord): string[] {
     fmtMs(r.latency.maxMs),
     String(r.errorCount),
     fmtPct(r.serverCpuPercent),
+    fmtRssMb(r.serverRssMb),
     fmtSnapshots(r.serverWork),
     fmtOpsPerSync(r.writes, r.serverWork),
     fmtPct(r.generator.cpuPercent),
@@ -86,7 +91,8 @@ export function compareCells(c: ComparisonRow): string[] {
 }
 
 export const SERVER_WORK_NOTE =
-  'snapshots: those the server finished in the window · their time; ops/sync: write requests per txn-log sync on each server (the mean group commit) — ' +
+  'server RSS: the server\'s resident memory when the window ended (every member of an ensemble added up; a JVM keeps the heap it has grown, ' +
+  'so ZooKeeper\'s is not only its live data). snapshots: those the server finished in the window · their time; ops/sync: write requests per txn-log sync on each server (the mean group commit) — ' +
   'both from mntr, all members of an ensemble added up. other CPU: the machine\'s process CPU in the window that was neither the server nor the load generator; ' +
   'steal: time the hypervisor gave this machine\'s CPUs to someone else (both in % of one core, from /proc/stat).';
 

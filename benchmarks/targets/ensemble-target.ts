@@ -3,7 +3,7 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fourLetterWord, freePort, killGroup, processCpuMs, versionLine, waitForServing } from './process-util';
+import { fourLetterWord, freePort, killGroup, processCpuMs, processRssMb, versionLine, waitForServing } from './process-util';
 import type { ServerSettings, Target } from './target';
 
 /**
@@ -246,6 +246,17 @@ export class ProcessEnsemble {
     return total;
   }
 
+  /** Resident memory of every running member, summed (MB), or null off Linux. */
+  rssMb(): number | null {
+    let total = 0;
+    for (const pid of this.pids()) {
+      const mb = processRssMb(pid);
+      if (mb === null) return null;
+      total += mb;
+    }
+    return total;
+  }
+
   /** Kills every member and removes the directory (idempotent). */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -281,6 +292,7 @@ export async function openEnsembleTarget(e: ProcessEnsemble, startTimeoutMs: num
     servers: e.ids.map((id) => ({ host: HOST, port: e.ports.get(id)!.client })),
     pid: e.pid(e.ids[0]),
     cpuMs: () => e.cpuMs(),
+    rssMb: () => e.rssMb(),
     dataDir: null,
     settings: {
       version: versionLine(srvr) ?? 'unknown',

@@ -19,6 +19,8 @@ export interface Target {
   readonly servers?: ReadonlyArray<{ host: string; port: number }>;
   /** CPU time (ms) of every process of the target, when it is more than `pid` (an ensemble). */
   cpuMs?(): number | null;
+  /** Resident memory (MB) of every process of the target, when it is more than `pid`. */
+  rssMb?(): number | null;
   /** What the report states about how it ran (version, heap, flags …). */
   readonly settings: Record<string, string>;
   /** Its dataDir when the suite made one (to count the snapshots it took); null otherwise. */

@@ -115,6 +115,12 @@ describe('server work in the runs', () => {
     expect(runCells({ ...run(null), failure: 'x' })).toHaveLength(RUN_HEADERS.length);
   });
 
+  it("shows the server's resident memory, or a dash when it was not read", () => {
+    const rss = RUN_HEADERS.indexOf('server RSS');
+    expect(runCells({ ...run(null), serverRssMb: 1039 })[rss]).toBe('1,039 MB');
+    expect(runCells({ ...run(null), serverRssMb: null })[rss]).toBe('—');
+  });
+
   it('pools the rounds of a row by adding their work up', () => {
     const a = run({ snapshots: 1, snapshotMs: 1000, commits: 100, fsyncMs: 50, members: 1 }, 100);
     const b = run({ snapshots: 0, snapshotMs: 0, commits: 300, fsyncMs: 90, members: 1 }, 200);

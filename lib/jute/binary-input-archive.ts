@@ -89,6 +89,18 @@ export class BinaryInputArchive {
     return len;
   }
 
+  /**
+   * A view of the buffer's bytes, never a copy: for a caller that owns the whole input
+   * and lets what it reads pin it (a snapshot's values, see ParseOptions.shareValues).
+   */
+  readBufferView(): Buffer | null {
+    const len = this.readLength('buffer');
+    if (len === -1) return null;
+    const view = this.buf.subarray(this.pos, this.pos + len);
+    this.pos += len;
+    return view;
+  }
+
   /** A copy, so a stored znode's data never pins the (larger) packet it arrived in. */
   readBuffer(): Buffer | null {
     const len = this.readLength('buffer');

@@ -8,7 +8,10 @@ import { token } from '../core/token';
 export interface StoredFile {
   readonly path: string;
   size(): Promise<number>;
-  /** Up to `length` bytes at `position`; fewer only where the file ends. */
+  /**
+   * Up to `length` bytes at `position`; fewer only where the file ends. The Buffer is the
+   * caller's to keep: a loaded snapshot's values stay views of it.
+   */
   read(position: number, length: number): Promise<Buffer>;
   write(position: number, data: Uint8Array): Promise<void>;
   /** Makes every write so far durable (fdatasync). */

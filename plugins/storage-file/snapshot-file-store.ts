@@ -315,7 +315,8 @@ export async function readSnapshotFile(
     throw new SnapshotFormatError(`invalid snapshot: ${what}`, 0, name);
   }
   const raw = await decompress(compression, bytes);
-  return parseSnapshot(raw, { digestEnabled: opts.digestEnabled, maxBuffer: opts.maxBuffer, source: name });
+  // raw was read (or decompressed) for this parse alone: the tree may keep it (shareValues).
+  return parseSnapshot(raw, { digestEnabled: opts.digestEnabled, maxBuffer: opts.maxBuffer, source: name, shareValues: true });
 }
 
 async function readAll(file: StoredFile): Promise<Buffer> {

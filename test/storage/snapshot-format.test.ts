@@ -119,6 +119,33 @@ describe('snapshot format (FileSnap / SerializeUtils / DataTree.serialize)', () 
     }
   });
 
+  it('with shareValues, gives each value as a view of the input, equal to the copy', () => {
+    const w = new Workload().populate();
+    // Buffer.alloc is never a slice of Node's pool, where the copies would come from too
+    const serialized = serializeSnapshotToBuffer(w.tree, w.sessions).bytes;
+    const bytes = Buffer.alloc(serialized.length);
+    serialized.copy(bytes);
+    const copied = parseSnapshot(bytes);
+    const shared = parseSnapshot(bytes, { shareValues: true });
+    expect(shared.nodes.map(([p]) => p)).toEqual(copied.nodes.map(([p]) => p));
+    let views = 0;
+    shared.nodes.forEach(([path, n], i) => {
+      const c = copied.nodes[i][1];
+      expect([path, n.data === null ? null : Buffer.from(n.data)]).toEqual([path, c.data === null ? null : Buffer.from(c.data)]);
+      expect(n.stat.toJSON()).toEqual(c.stat.toJSON());
+      if (n.data !== null && n.data.length > 0) {
+        expect(n.data.buffer).toBe(bytes.buffer);
+        expect(c.data!.buffer).not.toBe(bytes.buffer);
+        views++;
+      }
+    });
+    expect(views).toBeGreaterThan(0);
+    // the value's length is still checked against maxBuffer
+    const big = parseSnapshot(bytes, { shareValues: true, maxBuffer: 1 << 20 });
+    expect(big.nodes.length).toBe(shared.nodes.length);
+    expect(() => parseSnapshot(bytes, { shareValues: true, maxBuffer: 1 })).toThrow(SnapshotFormatError);
+  });
+
   describe('bad bytes are a SnapshotFormatError, never a half-loaded tree', () => {
     const w = new Workload().populate();
     const good = serializeSnapshotToBuffer(w.tree, w.sessions).bytes;

@@ -237,22 +237,20 @@ export class ProcessEnsemble {
 
   /** CPU time of every running member, summed (ms), or null off Linux. */
   cpuMs(): number | null {
-    let total = 0;
-    for (const pid of this.pids()) {
-      const ms = processCpuMs(pid);
-      if (ms === null) return null;
-      total += ms;
-    }
-    return total;
+    return this.sumOverMembers(processCpuMs);
   }
 
   /** Resident memory of every running member, summed (MB), or null off Linux. */
   rssMb(): number | null {
+    return this.sumOverMembers(processRssMb);
+  }
+
+  private sumOverMembers(read: (pid: number) => number | null): number | null {
     let total = 0;
     for (const pid of this.pids()) {
-      const mb = processRssMb(pid);
-      if (mb === null) return null;
-      total += mb;
+      const v = read(pid);
+      if (v === null) return null;
+      total += v;
     }
     return total;
   }

@@ -95,25 +95,24 @@ export class BinaryInputArchive {
    */
   readBufferView(): Buffer | null {
     const len = this.readLength('buffer');
-    if (len === -1) return null;
-    const view = this.buf.subarray(this.pos, this.pos + len);
-    this.pos += len;
-    return view;
+    return len === -1 ? null : this.takeView(len);
   }
 
   /** A copy, so a stored znode's data never pins the (larger) packet it arrived in. */
   readBuffer(): Buffer | null {
     const len = this.readLength('buffer');
     if (len === -1) return null;
-    if (this.shareBuffers && len * 2 >= this.buf.length) {
-      const view = this.buf.subarray(this.pos, this.pos + len);
-      this.pos += len;
-      return view;
-    }
+    if (this.shareBuffers && len * 2 >= this.buf.length) return this.takeView(len);
     const out = Buffer.allocUnsafe(len);
     this.buf.copy(out, 0, this.pos, this.pos + len);
     this.pos += len;
     return out;
+  }
+
+  private takeView(len: number): Buffer {
+    const view = this.buf.subarray(this.pos, this.pos + len);
+    this.pos += len;
+    return view;
   }
 
   readString(): string | null {

@@ -21,6 +21,11 @@ export interface SerializeOptions {
    * (page faults, and GCs driven by the external memory) than encoding it.
    */
   reuseBuffer?: boolean;
+  /**
+   * Start with FileSnap's file header (magic, version, dbid); default true. Without it the
+   * body is SerializeUtils.serializeSnapshot alone, what a leader's SNAP carries.
+   */
+  fileHeader?: boolean;
 }
 
 /** A snapshot being written: its zxid (fixed when it started) and its bytes, chunk by chunk. */
@@ -83,9 +88,11 @@ export function serializeSnapshotBody(
       else oa = new BinaryOutputArchive(chunkSize + 1024);
       return out;
     };
-    oa.writeInt(SNAP_MAGIC, 'magic');
-    oa.writeInt(SNAP_VERSION, 'version');
-    oa.writeLong(SNAP_DBID, 'dbid');
+    if (opts.fileHeader !== false) {
+      oa.writeInt(SNAP_MAGIC, 'magic');
+      oa.writeInt(SNAP_VERSION, 'version');
+      oa.writeLong(SNAP_DBID, 'dbid');
+    }
     oa.writeInt(sessionList.length, 'count');
     for (const [id, timeout] of sessionList) {
       oa.writeLong(id, 'id');

@@ -54,6 +54,7 @@ const readPacket = (ia: BinaryInputArchive): QuorumPacket => QuorumPacket.deseri
 export class QuorumPacketChannel {
   private readonly queue: ByteQueue;
   private readonly sizeOf: (buf: Buffer, start: number) => number;
+  private readonly maxBuffer: number;
   private pending: PendingRead<unknown> | null = null;
   private ended: Error | null = null;
   private readonly sub: Subscription;
@@ -69,6 +70,7 @@ export class QuorumPacketChannel {
     maxBuffer = DEFAULT_MAX_BUFFER,
   ) {
     this.queue = new ByteQueue(maxBuffer);
+    this.maxBuffer = maxBuffer;
     this.sizeOf = (buf, start) => quorumPacketSize(buf, start, maxBuffer);
     this.lastReceivedAt = clock.now();
     this.sub = conn.data$.subscribe({
@@ -115,7 +117,7 @@ export class QuorumPacketChannel {
 
   /** The SNAP payload that follows a SNAP packet, through its signature. */
   readSnapshot(timeoutMs: number): Promise<LearnerSnapshot> {
-    const reader = new LearnerSnapshotReader();
+    const reader = new LearnerSnapshotReader(this.maxBuffer);
     return this.start(() => reader.read(this.queue) ?? undefined, timeoutMs);
   }
 

@@ -80,6 +80,13 @@ export interface QuorumConnection {
   readonly data$: Observable<Buffer>;
   /** Queues bytes for the other end. Writing after close is ignored. */
   write(data: Buffer): void;
+  /**
+   * Settles once what was written has gone to the OS, or as far as the transport's own
+   * buffer allows, and at once when the connection is closed: a long stream (a SNAP's
+   * snapshot) waits on it between chunks so that it neither piles up in memory nor holds
+   * the event loop. A transport without it is paced by the clock instead.
+   */
+  whenWritable?(): Promise<void>;
   /** Closes both directions; the other end's data$ completes. Idempotent. */
   close(): void;
   readonly isOpen: boolean;

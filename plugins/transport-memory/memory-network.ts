@@ -303,6 +303,15 @@ export class MemoryNetwork {
     }, at - this.clock.now());
   }
 
+  /**
+   * @internal settles when what `from` has sent so far has arrived (a drained socket),
+   * and on a later turn of the clock in any case, so a long stream lets other work run.
+   */
+  whenDelivered(from: MemoryStreamEnd): Promise<void> {
+    const wait = from.dead ? 0 : Math.max(0, from.lastArrival - this.clock.now());
+    return new Promise((resolve) => this.clock.schedule(() => resolve(), wait));
+  }
+
   /** @internal one end closed: the other sees the end after the data already on its way. */
   closeStream(from: MemoryStreamEnd): void {
     const to = from.peer;

@@ -53,6 +53,10 @@ export class MemoryStreamEnd implements QuorumConnection {
     this.net.sendStream(this, Buffer.from(data));
   }
 
+  whenWritable(): Promise<void> {
+    return this.net.whenDelivered(this);
+  }
+
   close(): void {
     if (!this.open) return;
     this.open = false;

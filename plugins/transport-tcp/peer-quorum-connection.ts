@@ -144,6 +144,26 @@ export class TcpQuorumConnection implements QuorumConnection {
     }
   };
 
+  /**
+   * After this turn's flush (a setImmediate queued later than the flush's), and then,
+   * if the socket's buffer is over its high-water mark, after it drains or closes.
+   */
+  whenWritable(): Promise<void> {
+    return new Promise((resolve) => {
+      setImmediate(() => {
+        const s = this.socket;
+        if (!this.open || s.destroyed || !s.writableNeedDrain) return resolve();
+        const done = (): void => {
+          s.off('drain', done);
+          s.off('close', done);
+          resolve();
+        };
+        s.on('drain', done);
+        s.on('close', done);
+      });
+    });
+  }
+
   /** Sends what was written, then FIN; the socket is cut if the other side does not follow. */
   close(): void {
     if (!this.open && this.ended !== undefined) return;

@@ -179,6 +179,22 @@ export function runPeerTransportConformance(name: string, factory: ConformanceFa
       expect(Buffer.concat(got.chunks).equals(all)).toBe(true);
     });
 
+    it('whenWritable, where a transport has it, settles after what was written reached the other end, and once closed', async () => {
+      const { client, server } = await pair();
+      if (!client.whenWritable) return;
+      const got = collect(server);
+      const big = Buffer.alloc(8 << 20, 0x5a);
+      for (let off = 0; off < big.length; off += 65_536) client.write(big.subarray(off, off + 65_536));
+      let settled = false;
+      void client.whenWritable().then(() => (settled = true));
+      expect(await world.waitFor(() => settled, 20_000)).toBe(true);
+      expect(await world.waitFor(() => got.bytes() === big.length, 20_000)).toBe(true);
+      client.close();
+      let afterClose = false;
+      void client.whenWritable().then(() => (afterClose = true));
+      expect(await world.waitFor(() => afterClose, 5_000)).toBe(true);
+    });
+
     it('keeps bytes that arrive before anyone reads them', async () => {
       const { client, server } = await pair();
       client.write(Buffer.from('early'));

@@ -139,6 +139,15 @@ export class QuorumPacketChannel {
     if (this.conn.isOpen) this.conn.write(chunk);
   }
 
+  /**
+   * Settles when more may be written (QuorumConnection.whenWritable); on a transport
+   * without it, after a turn of the clock, so other work runs in between either way.
+   */
+  writable(): Promise<void> {
+    if (this.conn.whenWritable) return this.conn.whenWritable();
+    return new Promise((resolve) => this.clock.schedule(() => resolve(), 0));
+  }
+
   close(): void {
     this.conn.close();
     this.end(new QuorumConnectionClosedError('connection closed'));

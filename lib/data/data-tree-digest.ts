@@ -26,6 +26,13 @@ export class DataTreeDigests {
   lastProcessedZxidDigest: ZxidDigest | null = null;
   /** Txns or snapshots whose digest did not match the tree (a metric). */
   mismatches = 0;
+  /**
+   * Set while a learner applies the txns that follow a leader's SNAP. The snapshot was
+   * streamed while the leader went on committing (fuzzy), so the tree already holds some
+   * of those txns' changes and its digest between them is not the one they carry. The
+   * learner clears it at NEWLEADER: every txn committed during the stream comes before.
+   */
+  fuzzy = false;
   private readonly log: ZxidDigest[] = [];
   private readonly watchers: Array<(zxid: bigint) => void> = [];
   private firstMismatchTxn = true;
@@ -52,7 +59,7 @@ export class DataTreeDigests {
   /** DataTree.compareDigest: true when they match or there is nothing to compare. */
   compareDigest(header: TxnHeader, digest: TxnDigest | null, treeDigest: bigint): boolean {
     if (!this.enabled || digest === null) return true;
-    if (this.digestFromLoadedSnapshot !== null) return true;
+    if (this.digestFromLoadedSnapshot !== null || this.fuzzy) return true;
     if (digest.version !== DIGEST_VERSION) return true;
     if (digest.treeDigest === treeDigest) return true;
     this.reportDigestMismatch(header.zxid);

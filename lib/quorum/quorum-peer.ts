@@ -61,6 +61,12 @@ export interface PeerStats {
   commits: number;
   snapSyncs: number;
   lastSyncMode: PeerSyncMode;
+  /**
+   * The last SNAP this peer sent as leader: the snapshot's zxid, the tree's when its last
+   * chunk went (later when txns were committed during the stream: the snapshot is fuzzy),
+   * its bytes, and the clock's milliseconds from the first chunk to the last.
+   */
+  lastSnapSent?: { zxid: bigint; zxidAtEnd: bigint; bytes: number; ms: number };
 }
 
 /**

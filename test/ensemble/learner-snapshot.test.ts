@@ -6,7 +6,9 @@ import { OpCode } from '../../lib/protocol';
 import { serializeSnapshotToBuffer } from '../../lib/persistence/snapshot-serializer';
 import { ByteQueue } from '../../lib/quorum/zab/byte-queue';
 import { LearnerSnapshotReader, parseLearnerSnapshot, serializeLearnerSnapshot } from '../../lib/quorum/zab/learner-snapshot';
+import { learnerSnapshotChunks } from '../../lib/quorum/zab/learner-snapshot';
 import { learnerSnapshotRecordSize } from '../../lib/quorum/zab/learner-snapshot-size';
+import { describeTree, digestAcl, Workload } from '../storage/snapshot-fixtures';
 
 const OPEN = [new ACL({ perms: 31, id: new Id({ scheme: 'world', id: 'anyone' }) })];
 const SIGNATURE_BYTES = 4 + 'BenWasHere'.length;
@@ -48,6 +50,62 @@ describe('the SNAP payload a leader sends', () => {
     copy.restore(parsed.acls, parsed.nodes);
     expect(copy.getTreeDigest()).toBe(t.getTreeDigest());
     expect(parsed.sessions).toEqual([[0x101n, 4000]]);
+  });
+});
+
+describe('a SNAP streamed while the leader goes on committing', () => {
+  /**
+   * The leader's side: a tree, a SNAP started on it, half its chunks sent, then more txns,
+   * then the rest. The learner's side: the payload, then those txns (forwarded from the
+   * snapshot's zxid), as Learner.syncWithLeader applies them before NEWLEADER.
+   */
+  function streamWhileCommitting(): { leader: Workload; learner: DataTree; fuzzyAt: bigint; sentLate: Buffer | null } {
+    const leader = new Workload().populate();
+    for (let i = 0; i < 60; i++) leader.create(`/f${i}`, 'x'.repeat(40));
+    const writer = learnerSnapshotChunks(leader.tree, leader.sessions, 256);
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < 8; i++) chunks.push(writer.chunks.next().value as Buffer);
+    const fuzzyAt = leader.zxid;
+    expect(writer.zxid).toBe(fuzzyAt);
+    for (let i = 0; i < 60; i += 3) {
+      leader.setData(`/f${i}`, `changed ${i}`);
+      leader.delete(`/f${i + 1}`);
+      leader.create(`/f${i + 1}`, 're-created');
+      leader.create(`/f${i}/kid`, 'k', { acl: digestAcl(`user${i}:hash${i}`) });
+      if (i % 2 === 0) leader.setACL(`/f${i + 2}`, digestAcl(`other${i}:h`));
+    }
+    leader.closeSession(0x1000000aa0001n);
+    leader.createSession(0x1000000aa0009n);
+    chunks.push(...writer.chunks);
+    const snap = parseLearnerSnapshot(Buffer.concat(chunks));
+    const learner = new DataTree({ extendedTypesEnabled: true });
+    learner.restore(snap.acls, snap.nodes);
+    learner.lastProcessedZxid = fuzzyAt;
+    const sentLate = snap.nodes.find(([path]) => path === '/f57')?.[1].data ?? null;
+    learner.digests.fuzzy = true;
+    for (const e of leader.applied.filter((t) => t.hdr.zxid > fuzzyAt)) learner.processTxn(e.hdr, e.txn, e.digest);
+    return { leader, learner, fuzzyAt, sentLate };
+  }
+
+  it('sends each node as it is when its chunk is made, and the forwarded txns bring the learner to the leader\'s tree', () => {
+    const { leader, learner, sentLate } = streamWhileCommitting();
+    // /f57 was changed after the SNAP started and before its chunk was made.
+    expect(sentLate?.toString()).toBe('changed 57');
+    expect(describeTree(learner)).toEqual(describeTree(leader.tree));
+    expect(learner.getTreeDigest()).toBe(leader.tree.getTreeDigest());
+    expect(learner.digests.mismatches).toBe(0);
+  });
+
+  it('compares no txn digest until NEWLEADER clears DataTreeDigests.fuzzy, and then does', () => {
+    const { leader, learner } = streamWhileCommitting();
+    learner.digests.fuzzy = false;
+    const next = leader.setData('/f3', 'after NEWLEADER');
+    learner.processTxn(next.hdr, next.txn, next.digest);
+    expect(learner.digests.mismatches).toBe(0);
+    // A txn whose digest is not the tree's counts once comparing is back on.
+    const bad = leader.setData('/f3', 'again');
+    learner.processTxn(bad.hdr, bad.txn, { ...bad.digest!, treeDigest: 12345n } as typeof bad.digest);
+    expect(learner.digests.mismatches).toBe(1);
   });
 });
 

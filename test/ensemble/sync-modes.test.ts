@@ -66,6 +66,44 @@ describe('how a rejoining server is synced', () => {
     expect((await sim.await(c.getChildren('/s'))).length).toBe(31);
   });
 
+  it('a SNAP streams while clients keep writing, and the learner ends with the leader\'s tree and no digest mismatch', async () => {
+    sim = await startSim({ nodes: 3, seed: 14, peer: { commitLogCount: 5, txnLogSyncLimit: 0 } });
+    const leader = await sim.serving();
+    const victim = [...sim.ensemble.nodes.keys()].find((id) => id !== leader.myId)!;
+    const zk = await sim.client([leader.myId]);
+    await sim.await(zk.create('/big', ''));
+    await sim.await(sim.ensemble.stopNode(victim));
+    // ~6 MB: the leader sends it in six steps (SNAP_STREAM_STEP_BYTES), each once the last
+    // has arrived, and commits the writes below in between.
+    const value = 'v'.repeat(7_500);
+    for (let i = 0; i < 800; i++) await sim.await(zk.create(`/big/n${i}`, value));
+    sim.network!.faults = { ...sim.network!.faults, latency: [1, 3] };
+    let writing = true;
+    let n = 0;
+    const writer = async (w: number): Promise<void> => {
+      while (writing) {
+        const k = n++;
+        await zk.setData(`/big/n${(k * 37 + w) % 800}`, `w${k}`).catch(() => undefined);
+        await zk.create(`/big/new${k}`, 'x');
+        await zk.delete(`/big/n${799 - (k % 800)}`).catch(() => undefined);
+      }
+    };
+    const writes = Promise.all([0, 1, 2, 3, 4, 5, 6, 7].map(writer));
+    await sim.await(sim.ensemble.startNode(victim));
+    await sim.until(() => sim!.ensemble.peer(victim).stats.lastSyncMode === 'SNAP' && sim!.ensemble.isServing(), 30_000, 'the victim synced');
+    const after = n;
+    await sim.until(() => n >= after + 20, 30_000, 'writes after the sync');
+    writing = false;
+    await sim.await(writes);
+    const sent = sim.ensemble.leaders()[0].stats.lastSnapSent!;
+    expect(sent.bytes).toBeGreaterThan(5_000_000);
+    // Txns were committed while it streamed: the learner replayed them over a fuzzy tree.
+    expect(sent.zxidAtEnd - sent.zxid).toBeGreaterThan(10n);
+    await sim.until(() => treesAgree(sim!.ensemble).ok, 5_000, 'trees agree');
+    expect(sim.ensemble.peer(victim).zkDb.dataTree.digests.mismatches).toBe(0);
+    expect(sim.ensemble.peer(victim).zkDb.dataTree.digests.fuzzy).toBe(false);
+  });
+
   it('a server far behind is DIFFed from the txn log when the committed log is too short', async () => {
     sim = await startSim({ nodes: 3, seed: 13, peer: { commitLogCount: 5 } });
     const leader = await sim.serving();

@@ -39,6 +39,8 @@ export function applySnapshotToDatabase(p: PeerDatabase, snap: LearnerSnapshot, 
   db.dataTree.restore(snap.acls, snap.nodes);
   for (const [id, timeout] of snap.sessions) db.sessionsWithTimeouts.set(id, timeout);
   db.dataTree.lastProcessedZxid = zxid;
+  // Until NEWLEADER the txns that follow may already be in it (DataTreeDigests.fuzzy).
+  db.dataTree.digests.fuzzy = true;
   db.markInitialized();
   p.emit({ kind: 'reset', reason: 'snap', zxid });
 }

@@ -3,7 +3,7 @@ import type { QuorumConnection } from '../../transport/peer-transport';
 import { LearnerType } from '../vote';
 import type { Leader } from './leader';
 import { LearnerRequest, LearnerSyncRequest } from './learner-request';
-import { serializeLearnerSnapshot } from './learner-snapshot';
+import { learnerSnapshotChunks, type LearnerSnapshotWriter } from './learner-snapshot';
 import { planSync, type SyncPlan } from './learner-sync';
 import { PacketType, packetTypeName, ZAB_PROTOCOL_VERSION } from './packet-types';
 import { QuorumPacketChannel, quorumPacket } from './quorum-packet-channel';
@@ -11,6 +11,13 @@ import { readProposalsFromTxnLog } from './txn-log-proposals';
 import { StateSummary } from './state-summary';
 import { epochOf, makeZxid, zxidHex } from './zxid';
 import { OpCode } from '../../protocol/op-code';
+
+/**
+ * A SNAP's snapshot is written this much at a time, each part once the connection can take
+ * more (QuorumPacketChannel.writable). Serialized whole first, a 250k-znode tree held a
+ * leader's event loop for ~1 s, and all of it sat in the socket's queue at once.
+ */
+const SNAP_STREAM_STEP_BYTES = 1024 * 1024;
 
 /**
  * LearnerHandler.SyncLimitCheck: the oldest unacknowledged proposal sent to this learner
@@ -228,8 +235,10 @@ export class LearnerHandler {
   /**
    * LearnerHandler.syncFollower: queue what brings the learner from `peerLastZxid` to the
    * leader's history, and start forwarding. Everything after the txn-log read runs without
-   * yielding, so no commit falls between the plan and startForwarding; a SNAP's snapshot is
-   * taken in that same moment.
+   * yielding, so no commit falls between the plan and startForwarding, nor between that and
+   * the start of a SNAP's snapshot. The snapshot is then streamed while the leader goes on
+   * committing, fuzzy as Java's (its LearnerHandler serializes on its own thread); the
+   * txns forwarded from its zxid wait in `queued`, so the learner gets them after it.
    */
   private async syncFollower(peerLastZxid: bigint): Promise<boolean> {
     const self = this.self;
@@ -257,12 +266,35 @@ export class LearnerHandler {
       this.leader.startForwarding(this, plan.currentZxid);
       return false;
     }
-    const zxidToSend = db.lastProcessedZxid;
-    const snapshot = serializeLearnerSnapshot(db.dataTree, db.sessionsWithTimeouts);
-    this.leader.startForwarding(this, zxidToSend);
-    this.channel.write(quorumPacket(PacketType.SNAP, zxidToSend));
-    for (const chunk of snapshot) this.channel.writeRaw(chunk);
+    const snapshot = learnerSnapshotChunks(db.dataTree, db.sessionsWithTimeouts);
+    this.leader.startForwarding(this, snapshot.zxid);
+    this.channel.write(quorumPacket(PacketType.SNAP, snapshot.zxid));
+    await this.streamSnapshot(snapshot);
     return true;
+  }
+
+  /** Writes a SNAP's payload a step at a time, each once the connection can take it. */
+  private async streamSnapshot(snapshot: LearnerSnapshotWriter): Promise<void> {
+    const clock = this.self.clock;
+    const started = clock.now();
+    let bytes = 0;
+    let step = 0;
+    for (let r = snapshot.chunks.next(); !r.done; r = snapshot.chunks.next()) {
+      this.channel.writeRaw(r.value);
+      bytes += r.value.length;
+      step += r.value.length;
+      if (step < SNAP_STREAM_STEP_BYTES) continue;
+      step = 0;
+      await this.channel.writable();
+      // A learner gone mid-stream: run's next read finds the connection ended.
+      if (this.closed || !this.channel.isOpen) return;
+    }
+    const sent = { zxid: snapshot.zxid, zxidAtEnd: this.leader.zk.zkDb.lastProcessedZxid, bytes, ms: clock.now() - started };
+    this.self.stats.lastSnapSent = sent;
+    this.self.logger.info(
+      { sid: this.sid, zxid: zxidHex(sent.zxid), zxidAtEnd: zxidHex(sent.zxidAtEnd), bytes, ms: sent.ms },
+      `Sent snapshot 0x${BigInt.asUintN(64, sent.zxid).toString(16)} to learner sid: ${this.sid}`,
+    );
   }
 
   /** `encoded`: the packet's bytes, when the leader encoded one broadcast once for every learner. */

@@ -23,27 +23,45 @@ export interface LearnerSnapshot {
   nodes: Array<[string, DataNode]>;
 }
 
+/** A SNAP payload being made: its zxid (the tree's when it started) and its bytes. */
+export interface LearnerSnapshotWriter {
+  readonly zxid: bigint;
+  /** Pulling the next chunk serializes the next part of the tree, as it is then. */
+  readonly chunks: Generator<Buffer, void>;
+}
+
 /**
- * The SNAP payload of `tree` and `sessions` as they are now, in chunks of about
- * `chunkSize`: the snapshot file's body without its file header, so it takes the same
- * walk as a snapshot file (each parent before its children, in the node map's order,
- * which Java's DataTree.deserialize accepts as it does a file's). Walking in Java's
- * depth-first order instead, with the stat's generic writer and a copy of each chunk,
- * held a leader's event loop for 3.8 s on a 500k-znode tree.
+ * The SNAP payload of `tree` and `sessions`, chunk by chunk (each about `chunkSize`): the
+ * snapshot file's body without its file header, then the signature. It takes the file's
+ * walk (each parent before its children, in the node map's order, which Java's
+ * DataTree.deserialize accepts as it does a file's), and is fuzzy as the file's is and
+ * as Java's LearnerHandler's is: the nodes are read as the chunks are pulled, so a
+ * leader that commits between chunks sends each node as it is then, and the txns it
+ * forwards from `zxid` bring the learner's tree to the leader's (see serializeSnapshot).
  */
+export function learnerSnapshotChunks(
+  tree: DataTree,
+  sessions: ReadonlyMap<bigint, number>,
+  chunkSize = 64 * 1024,
+): LearnerSnapshotWriter {
+  // A fresh buffer per chunk (no reuse): a chunk stays in the socket's queue a while.
+  const body = serializeSnapshotBody(tree, sessions, { chunkSize, reuseBuffer: false, digestEnabled: false, fileHeader: false });
+  function* chunks(): Generator<Buffer, void> {
+    for (let r = body.chunks.next(); !r.done; r = body.chunks.next()) yield r.value;
+    const oa = new BinaryOutputArchive(4 + SNAP_SIGNATURE.length);
+    oa.writeString(SNAP_SIGNATURE, 'signature');
+    yield oa.toBuffer();
+  }
+  return { zxid: body.zxid, chunks: chunks() };
+}
+
+/** The whole SNAP payload of `tree` as it is now (the tree cannot change meanwhile). */
 export function serializeLearnerSnapshot(
   tree: DataTree,
   sessions: ReadonlyMap<bigint, number>,
   chunkSize = 64 * 1024,
 ): Buffer[] {
-  // Each chunk is a fresh buffer (no reuse): they all wait in the socket's queue.
-  const body = serializeSnapshotBody(tree, sessions, { chunkSize, reuseBuffer: false, digestEnabled: false, fileHeader: false });
-  const out: Buffer[] = [];
-  for (let r = body.chunks.next(); !r.done; r = body.chunks.next()) out.push(r.value);
-  const oa = new BinaryOutputArchive(4 + SNAP_SIGNATURE.length);
-  oa.writeString(SNAP_SIGNATURE, 'signature');
-  out.push(oa.toBuffer());
-  return out;
+  return [...learnerSnapshotChunks(tree, sessions, chunkSize).chunks];
 }
 
 /** The SNAP payload is not what LearnerHandler writes. */

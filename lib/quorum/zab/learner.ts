@@ -220,6 +220,7 @@ export abstract class Learner {
         }
       } else if (qp.type === PacketType.UPTODATE) {
         this.log.info('Learner received UPTODATE message');
+        db.dataTree.digests.fuzzy = false;
         if (isPreZAB1_0) {
           await zk.takeSnapshot(syncSnapshot);
           await self.setCurrentEpoch(newEpoch);
@@ -227,6 +228,7 @@ export abstract class Learner {
         break;
       } else if (qp.type === PacketType.NEWLEADER) {
         this.log.info('Learner received NEWLEADER message');
+        db.dataTree.digests.fuzzy = false;
         if (snapshotNeeded) await zk.takeSnapshot(syncSnapshot);
         if (syncSnapshot && db.snapshots) {
           // The leader's snapshot, now durable, replaces everything our log held. Left in

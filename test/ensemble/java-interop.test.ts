@@ -90,6 +90,8 @@ import { tcpEnsembleOnPorts } from '../support/tcp-ensemble-on-ports';
     await afterDiff.close();
     await stopJava(1);
     for (let i = 0; i < 10; i++) await viaZoolab.create(`/snap${i}`, Buffer.from(String(i)));
+    // ~4 MB of values: the snapshot goes in several of the leader's 1 MiB steps.
+    for (let i = 0; i < 8; i++) await viaZoolab.create(`/bulk${i}`, Buffer.alloc(500_000, 0x41 + i));
     startJava(1);
     await until(async () => (await mode(1)) === 'follower', 60_000, 'Java 1 following again', javaLogs);
     expect(procs.get(1)!.log()).toContain('Getting a snapshot from leader');
@@ -98,6 +100,10 @@ import { tcpEnsembleOnPorts } from '../support/tcp-ensemble-on-ports';
     const children = await again.getChildren('/');
     for (let i = 0; i < 10; i++) expect(children).toContain(`snap${i}`);
     expect((await again.getData('/snap9')).data?.toString()).toBe('9');
+    const bulk = (await again.getData('/bulk7')).data!;
+    expect(bulk.length).toBe(500_000);
+    expect(bulk.equals(Buffer.alloc(500_000, 0x48))).toBe(true);
+    expect(ensemble.peer(3).stats.lastSnapSent!.bytes).toBeGreaterThan(4_000_000);
   }, 120_000);
 
   it('zoolab followers join a Java leader, are DIFFed again after missing txns, and forward writes to it', async () => {

@@ -47,7 +47,11 @@ export function quorumFourLetterContext(peer: QuorumPeer, zks: ZooKeeperServer):
       } else if (zks.getState() === 'follower') {
         gauges.set('synced_observers', 0);
       }
-      return { ...m, gauges };
+      // ServerMetrics counters: server-wide in Java, kept across this peer's terms as leader.
+      const counters = new Map(m.counters ?? []);
+      counters.set('snap_count', peer.stats.snapSyncs);
+      counters.set('diff_count', peer.stats.diffSyncs);
+      return { ...m, gauges, counters };
     },
   });
 }

@@ -59,7 +59,9 @@ export interface PeerStats {
   elections: number;
   proposals: number;
   commits: number;
+  /** Learners this peer synced as leader by SNAP, and by anything else (mntr's snap_count, diff_count). */
   snapSyncs: number;
+  diffSyncs: number;
   lastSyncMode: PeerSyncMode;
   /**
    * The last SNAP this peer sent as leader: the snapshot's zxid, the tree's when its last
@@ -88,7 +90,7 @@ export class QuorumPeer {
   readonly txnLogTail: TxnLogTail;
   readonly committedLog: CommittedLog;
   readonly clientPort: QuorumPeerClientPort;
-  readonly stats: PeerStats = { elections: 0, proposals: 0, commits: 0, snapSyncs: 0, lastSyncMode: 'NONE' };
+  readonly stats: PeerStats = { elections: 0, proposals: 0, commits: 0, snapSyncs: 0, diffSyncs: 0, lastSyncMode: 'NONE' };
   readonly txnLogSyncEnabled: boolean;
   readonly txnLogSyncLimit: number;
   readonly forceSnapSync: boolean;

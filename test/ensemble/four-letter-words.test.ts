@@ -47,6 +47,11 @@ describe('four-letter words on an ensemble', () => {
     expect(values.get('zk_synced_followers')).toBe('2');
     expect(values.get('zk_synced_observers')).toBe('1');
     expect(values.get('zk_pending_syncs')).toBe('0');
+    // ServerMetrics' sync counters: one per learner, by how the learner says it was synced.
+    const modes = [1, 2, 3, 4].filter((id) => id !== leader.myId).map((id) => sim!.ensemble.peer(id).stats.lastSyncMode);
+    expect(modes.filter((m) => m === 'SNAP').length).toBeGreaterThan(0);
+    expect(values.get('zk_snap_count')).toBe(String(modes.filter((m) => m === 'SNAP').length));
+    expect(values.get('zk_diff_count')).toBe(String(modes.filter((m) => m !== 'SNAP').length));
     expect(Number(values.get('zk_last_proposal_size'))).toBeGreaterThan(0);
     const fm = await word(sim, follower, 'mntr');
     expect(fm).toContain('zk_server_state\tfollower\n');

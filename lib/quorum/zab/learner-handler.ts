@@ -149,7 +149,9 @@ export class LearnerHandler {
         this.queued.push(quorumPacket(PacketType.NEWLEADER, newLeaderZxid, Buffer.from(this.self.verifier.toString())));
       }
       this.startSendingPackets();
+      // ServerMetrics' SNAP_COUNT and DIFF_COUNT: anything but a SNAP (a TRUNC too) is a diff.
       if (needSnap) this.self.stats.snapSyncs++;
+      else this.self.stats.diffSyncs++;
 
       const ack = await this.channel.read(initTimeout);
       if (ack.type !== PacketType.ACK) {

@@ -20,12 +20,14 @@ function howMeasured(e: EnsembleResult): string[] {
     `Failover: ${f.sessions} sessions through the followers, ${f.outstanding} setData of ${f.payloadBytes} B in flight on each, ${f.steadyMs} ms of steady load, then SIGKILL the leader. ` +
       `"Writes succeed again" = the first success of a setData sent after the kill (sessions dropped by a member reconnect at once, to any live member, every 10 ms). ` +
       `The killed member is restarted and the ensemble settles (one leader, the rest following) before the next repeat; a repeat gives up ${f.timeoutMs / 1000} s after the kill.`,
+    `Rejoin: a follower is SIGKILLed, its version-2 directory deleted and it is started again, so the leader sends it everything (its log says whether as a SNAP or a DIFF). ` +
+      `Timed from its spawn until its srvr shows Mode: follower; meanwhile one session on the leader keeps one setData of ${f.payloadBytes} B in flight, and the slowest of those answered from the spawn on is stated. No target.`,
   ];
 }
 
 export function ensembleConsoleReport(runs: RunRecord[], comparison: ComparisonRow[], e: EnsembleResult): string {
   const out: string[] = [];
-  out.push(`Ensemble of ${e.nodes}: election and failover, ${e.repeats} repeats per side (ms; target: failover ≤ ${FAILOVER_TARGET}× ZooKeeper's median)`);
+  out.push(`Ensemble of ${e.nodes}: election, failover and rejoin, ${e.repeats} repeats per side (ms; target: failover ≤ ${FAILOVER_TARGET}× ZooKeeper's median)`);
   out.push(timingTable(e.timings));
   for (const r of e.timings) if (r.note) out.push(`  ${r.label}: ${r.verdict} — ${r.note}`);
   out.push('');
@@ -53,14 +55,14 @@ export function ensembleMarkdown(x: { meta: SuiteMeta; runs: RunRecord[]; compar
   out.push('');
   out.push('## Verdicts');
   out.push('');
-  out.push(`Targets: failover ≤ ${FAILOVER_TARGET}× ZooKeeper's time (median to median); writes ≥ ${TARGETS.writeThroughput}× throughput, reads ≥ ${TARGETS.readThroughput}×, p99 ≤ ${TARGETS.p99}×. Election from a cold start has no target and is stated as INFO.`);
+  out.push(`Targets: failover ≤ ${FAILOVER_TARGET}× ZooKeeper's time (median to median); writes ≥ ${TARGETS.writeThroughput}× throughput, reads ≥ ${TARGETS.readThroughput}×, p99 ≤ ${TARGETS.p99}×. Election from a cold start and rejoin have no target and are stated as INFO.`);
   out.push('');
   out.push(mdTable(TIMING_HEADERS, e.timings.map((r) => timingCells(r).map((v, i) => (i === TIMING_HEADERS.length - 1 ? `**${v}**` : v)))));
   out.push('');
   for (const r of e.timings) if (r.note) out.push(`- ${r.label}: **${r.verdict}** — ${r.note}`);
   out.push('');
   out.push(...comparisonSection(x.comparison));
-  out.push('## How election and failover are measured');
+  out.push('## How election, failover and rejoin are measured');
   out.push('');
   for (const l of howMeasured(e)) out.push(`- ${l}`);
   out.push('');

@@ -4,6 +4,7 @@ import { compareRuns, type RunRecord } from './compare';
 import { measureColdStart } from './ensemble-election';
 import { DEFAULT_FAILOVER_PARAMS, measureFailover, type FailoverParams } from './ensemble-failover';
 import { ensembleConsoleReport, writeEnsembleResults } from './ensemble-report';
+import { measureRejoin } from './ensemble-rejoin';
 import { sampleLines, timingRows, type TimingRow, type TimingSample } from './ensemble-timings';
 import { levelBeforeEachRound } from './equal-trees';
 import { measureWorkloadRounds, prepareTarget } from './measure-target';
@@ -20,8 +21,9 @@ import type { Target } from './targets/target';
  *  1. cold-start elections (fresh ensembles, R repeats per side, alternating sides);
  *  2. one long-lived ensemble per side: data, the same JIT warm-up as standalone, then
  *     each throughput workload through every member;
- *  3. failovers on those ensembles (R repeats, alternating), last because they restart
- *     members (a restarted JVM is cold again).
+ *  3. failovers on those ensembles (R repeats, alternating), then rejoins (a follower
+ *     started again without its data, so the leader sends it the tree), last because
+ *     they restart members (a restarted JVM is cold again).
  */
 export interface EnsembleResult {
   nodes: number;
@@ -96,6 +98,23 @@ async function failovers(o: BenchOptions, sides: Side[], params: FailoverParams,
   }
 }
 
+async function rejoins(o: BenchOptions, sides: Side[], params: FailoverParams, progress: ProgressFactory, samples: TimingSample[]): Promise<void> {
+  for (let r = 1; r <= o.repeats; r++) {
+    for (const side of sides) {
+      let s: TimingSample;
+      if (!side.ensemble || side.failure) {
+        const values = { 'rejoin-sync': null, 'rejoin-slowest-write': null };
+        s = { side: side.kind, repeat: r, values, failure: `not run: ${side.failure ?? 'not started'}`, detail: '' };
+      } else {
+        s = await measureRejoin(side.ensemble, side.kind, r, params);
+        if (s.failure && /did not settle/.test(s.failure)) side.failure = `after rejoin #${r}: ${s.failure}`;
+      }
+      samples.push(s);
+      progress.log(`rejoin ${describeSample(s)}`);
+    }
+  }
+}
+
 export async function runEnsembleRows(o: BenchOptions, progress: ProgressFactory, meta: SuiteMeta): Promise<EnsembleRun> {
   const sides: Side[] = o.targets.map((kind) => ({
     kind,
@@ -123,6 +142,9 @@ export async function runEnsembleRows(o: BenchOptions, progress: ProgressFactory
     progress.log(`failovers: ${o.repeats} per side (SIGKILL the leader under a steady setData load)`);
     await failovers(o, sides, params, progress, samples);
     noteLoad('after the failovers');
+    progress.log(`rejoins: ${o.repeats} per side (a follower restarted without its data, under a setData load on the leader)`);
+    await rejoins(o, sides, params, progress, samples);
+    noteLoad('after the rejoins');
   } finally {
     for (const side of sides) await side.target?.stop();
     for (const side of sides) await side.ensemble?.close();
@@ -135,7 +157,7 @@ export async function ensembleSuiteBody(o: BenchOptions, io: SuiteIO, progress: 
   // Fan-out and the wide node are standalone workloads; an ensemble run has neither.
   delete meta.load['fan-out watcher sessions'];
   delete meta.load['children of the wide node'];
-  meta.load['ensemble repeats (cold starts, failovers)'] = `${o.repeats} per side`;
+  meta.load['ensemble repeats (cold starts, failovers, rejoins)'] = `${o.repeats} per side`;
   meta.server.initLimit = String(DEFAULT_ENSEMBLE_SETTINGS.initLimit);
   meta.server.syncLimit = String(DEFAULT_ENSEMBLE_SETTINGS.syncLimit);
   const { runs, ensemble } = await runEnsembleRows(o, progress, meta);

@@ -2,14 +2,21 @@ import { fmtRatio } from './compare';
 import { fmtMs, textTable } from './report-table';
 
 /**
- * Election and failover times: each measure repeated R times per side, summarized as
+ * Election, failover and rejoin times: each measure repeated R times per side, summarized as
  * median / p90 / max, and compared median to median. Rows with a target (failover ≤ 0.5×
  * ZooKeeper's time) get MEET or MISS; the others are stated for information. A repeat
  * that failed is counted and named, never dropped silently.
  */
 export const FAILOVER_TARGET = 0.5;
 
-export type TimingMeasure = 'election-leader' | 'election-write' | 'failover-leader' | 'failover-write' | 'failover-reconnect';
+export type TimingMeasure =
+  | 'election-leader'
+  | 'election-write'
+  | 'failover-leader'
+  | 'failover-write'
+  | 'failover-reconnect'
+  | 'rejoin-sync'
+  | 'rejoin-slowest-write';
 
 export const TIMING_MEASURES: ReadonlyArray<{ measure: TimingMeasure; label: string; target: number | null }> = [
   { measure: 'election-leader', label: 'cold start: spawn → srvr shows Mode: leader', target: null },
@@ -17,6 +24,8 @@ export const TIMING_MEASURES: ReadonlyArray<{ measure: TimingMeasure; label: str
   { measure: 'failover-leader', label: 'failover: SIGKILL leader → new leader in srvr', target: FAILOVER_TARGET },
   { measure: 'failover-write', label: 'failover: SIGKILL leader → writes succeed again', target: FAILOVER_TARGET },
   { measure: 'failover-reconnect', label: 'failover: SIGKILL leader → every load session reconnected', target: null },
+  { measure: 'rejoin-sync', label: 'rejoin: a follower without data, spawn → srvr shows Mode: follower', target: null },
+  { measure: 'rejoin-slowest-write', label: 'rejoin: slowest write to the leader meanwhile', target: null },
 ];
 
 /** One repeat's measures for one side (ms from spawn or kill), or why it failed. */

@@ -7,8 +7,8 @@ import { ensureBenchBuilt, runBench } from './support/bench-cli';
 /**
  * The ensemble rows end to end on zoolab alone: the built `zoolab bench --ensemble 3` runs
  * one cold-start election, a couple hundred writes and reads through three `zoolab server`
- * processes, and one failover (SIGKILL of the leader under load, then its restart), and
- * writes its files. Every process it starts is its own child and is gone when it exits.
+ * processes, one failover (SIGKILL of the leader under load, then its restart) and one
+ * rejoin (a follower started again without its data), and writes its files. Every process it starts is its own child and is gone when it exits.
  */
 jest.setTimeout(90_000);
 
@@ -22,7 +22,7 @@ const smallEnsembleRun = (args: string[]) =>
   runBench(['--ensemble', '3', '--targets', 'zoolab', '--repeats', '1', '--warmup', '0.2', '--target-warmup', '0', '--outstanding', '4', '--no-progress', '--no-settle', '--out', out, ...args], 80_000, 'SIGINT');
 
 describe('zoolab bench --ensemble 3', () => {
-  it('times a cold-start election and a failover and measures writes and reads through every member', async () => {
+  it('times a cold-start election, a failover and a rejoin, and measures writes and reads through every member', async () => {
     out = mkdtempSync(join(tmpdir(), 'zoolab-bench-ensemble-smoke-'));
     const r = await smallEnsembleRun(['--workloads', 'create,getData', '--ops', '200', '--sessions', '3', '--keys', '50']);
     expect({ code: r.code, stderr: r.code === 0 ? '' : r.stderr + r.stdout.slice(-2000) }).toEqual({ code: 0, stderr: '' });
@@ -37,8 +37,10 @@ describe('zoolab bench --ensemble 3', () => {
     expect(e.samples.map((s) => [s.side, s.failure])).toEqual([
       ['zoolab', null],
       ['zoolab', null],
+      ['zoolab', null],
     ]);
-    for (const measure of ['election-leader', 'election-write', 'failover-leader', 'failover-write'] as const) {
+    expect(e.samples[2].detail).toMatch(/^wiped server\.\d; synced by (SNAP|DIFF); \d+ writes to the leader meanwhile; none failed$/);
+    for (const measure of ['election-leader', 'election-write', 'failover-leader', 'failover-write', 'rejoin-sync', 'rejoin-slowest-write'] as const) {
       const row = e.timings.find((t) => t.measure === measure)!;
       expect(row.zoolab?.samples).toBe(1);
       expect(row.zoolab!.medianMs).toBeGreaterThan(0);

@@ -84,15 +84,15 @@ export async function measureRejoin(e: ProcessEnsemble, side: TimingSample['side
     const countsAfter = await syncCounts(e, leader);
     const how =
       !countsBefore || !countsAfter
-        ? 'a sync mntr did not tell'
+        ? 'not known (no snap_count and diff_count in mntr)'
         : countsAfter.snap > countsBefore.snap
           ? 'SNAP'
           : countsAfter.diff > countsBefore.diff
             ? 'DIFF'
-            : 'a sync mntr did not count';
+            : 'not counted in the leader\'s mntr';
     if (synced !== null) sample.values['rejoin-sync'] = synced - from;
     sample.values['rejoin-slowest-write'] = writes > 0 ? slowest : null;
-    sample.detail = [`wiped server.${follower}`, `synced by ${how}`, `${writes} writes to the leader meanwhile`, errors ? `${errors} failed` : 'none failed'].join('; ');
+    sample.detail = [`wiped server.${follower}`, `sync: ${how}`, `${writes} writes to the leader meanwhile`, errors ? `${errors} failed` : 'none failed'].join('; ');
     if (synced === null) sample.failure = `server.${follower} was not following within ${p.timeoutMs} ms of its start`;
   } catch (err) {
     sample.failure = (err as Error).message.split('\n')[0];

@@ -20,7 +20,7 @@ function howMeasured(e: EnsembleResult): string[] {
     `Failover: ${f.sessions} sessions through the followers, ${f.outstanding} setData of ${f.payloadBytes} B in flight on each, ${f.steadyMs} ms of steady load, then SIGKILL the leader. ` +
       `"Writes succeed again" = the first success of a setData sent after the kill (sessions dropped by a member reconnect at once, to any live member, every 10 ms). ` +
       `The killed member is restarted and the ensemble settles (one leader, the rest following) before the next repeat; a repeat gives up ${f.timeoutMs / 1000} s after the kill.`,
-    `Rejoin: a follower is SIGKILLed, its version-2 directory deleted and it is started again, so the leader sends it everything (its log says whether as a SNAP or a DIFF). ` +
+    `Rejoin: a follower is SIGKILLed, its version-2 directory deleted and it is started again, so the leader sends it everything (the leader's mntr counts whether as a SNAP or a DIFF: snap_count, diff_count). ` +
       `Timed from its spawn until its srvr shows Mode: follower; meanwhile one session on the leader keeps one setData of ${f.payloadBytes} B in flight, and the slowest of those answered from the spawn on is stated. No target.`,
   ];
 }

@@ -39,7 +39,7 @@ describe('zoolab bench --ensemble 3', () => {
       ['zoolab', null],
       ['zoolab', null],
     ]);
-    expect(e.samples[2].detail).toMatch(/^wiped server\.\d; synced by (SNAP|DIFF); \d+ writes to the leader meanwhile; none failed$/);
+    expect(e.samples[2].detail).toMatch(/^wiped server\.\d; sync: (SNAP|DIFF); \d+ writes to the leader meanwhile; none failed$/);
     for (const measure of ['election-leader', 'election-write', 'failover-leader', 'failover-write', 'rejoin-sync', 'rejoin-slowest-write'] as const) {
       const row = e.timings.find((t) => t.measure === measure)!;
       expect(row.zoolab?.samples).toBe(1);

@@ -141,7 +141,7 @@ export function serializeSnapshotBody(
 }
 
 /** The acl ref and a StatPersisted, as their jute serializers write them. */
-const ACL_AND_STAT_BYTES = 8 + 8 * 4 + 4 * 3 + 8 * 2;
+export const ACL_AND_STAT_BYTES = 8 + 8 * 4 + 4 * 3 + 8 * 2;
 
 /**
  * The node's acl ref and stat without the generic record writer's per-field checks: the

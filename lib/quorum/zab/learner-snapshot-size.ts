@@ -1,8 +1,8 @@
+import { ACL_AND_STAT_BYTES } from '../../persistence/snapshot-serializer';
+
 /** Where a SNAP payload's reader is: which record comes next. */
 export type LearnerSnapshotPhase = 'count' | 'sessions' | 'aclCount' | 'acls' | 'nodes' | 'signature' | 'done';
 
-/** A node's acl ref and StatPersisted after its data: six longs, three ints and two longs. */
-const ACL_AND_STAT_BYTES = 8 + 8 * 4 + 4 * 3 + 8 * 2;
 const SLASH = 0x2f;
 
 /**

@@ -69,7 +69,6 @@ export class LearnerSnapshotError extends Error {
   override name = 'LearnerSnapshotError';
 }
 
-
 /**
  * Reads a SNAP payload as it streams in, one record at a time, so a large snapshot is
  * never held twice and never parsed from the start again.

@@ -247,6 +247,10 @@ export abstract class Learner {
           await db.commit();
         }
         this.writePacket(quorumPacket(PacketType.ACK, newLeaderZxid));
+      } else if (qp.type === PacketType.PING) {
+        // Java's syncWithLeader has no case for it: the leader pings every learner it
+        // has started sending to, and one still syncing (taking its snapshot) skips them.
+        this.log.debug('PING during sync');
       } else {
         this.log.warn(`unexpected packet during sync: ${packetTypeName(qp.type)}`);
       }

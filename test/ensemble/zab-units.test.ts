@@ -18,6 +18,7 @@ import { QuorumConnectionClosedError, QuorumPacketChannel, QuorumReadTimeoutErro
 import { makeZxid } from '../../lib/quorum/zab/zxid';
 import { SeededRandom } from '../../lib/core/random';
 import { quorumConnectionPair } from './quorum-connection-pair';
+import type { QuorumConnection } from '../../lib/transport/peer-transport';
 
 const z = (e: number, c: number) => makeZxid(BigInt(e), BigInt(c));
 
@@ -194,6 +195,33 @@ describe('QuorumPacketChannel reads packets the way a blocking socket read does'
     await clock.runUntilTrue(() => got !== null, 1000);
     expect(got!.type).toBe(PacketType.PROPOSAL);
     expect(got!.data!.length).toBe(1000);
+  });
+
+  it('writable: true once the connection can take more, false when it took nothing within the timeout', async () => {
+    const { clock, server } = await quorumConnectionPair();
+    const ch = new QuorumPacketChannel(server, clock);
+    let ready: boolean | null = null;
+    void ch.writable(1000).then((v) => (ready = v));
+    await clock.runUntilTrue(() => ready !== null, 2000);
+    expect(ready).toBe(true);
+    // A learner that stopped reading: its connection never becomes writable again.
+    const other = await quorumConnectionPair();
+    const stuck: QuorumConnection = {
+      id: other.server.id,
+      remoteAddress: other.server.remoteAddress,
+      data$: other.server.data$,
+      isOpen: true,
+      write: () => undefined,
+      close: () => undefined,
+      whenWritable: () => new Promise<void>(() => undefined),
+    };
+    const ch2 = new QuorumPacketChannel(stuck, other.clock);
+    let answer: boolean | null = null;
+    const t0 = other.clock.now();
+    void ch2.writable(1000).then((v) => (answer = v));
+    await other.clock.runUntilTrue(() => answer !== null, 5000);
+    expect(answer).toBe(false);
+    expect(other.clock.now() - t0).toBe(1000);
   });
 
   it('times out on the clock when nothing comes, and fails when the other end closes', async () => {

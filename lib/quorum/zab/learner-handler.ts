@@ -271,12 +271,16 @@ export class LearnerHandler {
     const snapshot = learnerSnapshotChunks(db.dataTree, db.sessionsWithTimeouts);
     this.leader.startForwarding(this, snapshot.zxid);
     this.channel.write(quorumPacket(PacketType.SNAP, snapshot.zxid));
-    await this.streamSnapshot(snapshot);
+    await this.streamSnapshot(snapshot, self.initLimit * self.tickTime);
     return true;
   }
 
-  /** Writes a SNAP's payload a step at a time, each once the connection can take it. */
-  private async streamSnapshot(snapshot: LearnerSnapshotWriter): Promise<void> {
+  /**
+   * Writes a SNAP's payload a step at a time, each once the connection can take it. A
+   * learner that takes nothing for `timeoutMs` (initLimit ticks, as each read waits) is
+   * dropped: left waiting, the handler would queue every txn forwarded to it for good.
+   */
+  private async streamSnapshot(snapshot: LearnerSnapshotWriter, timeoutMs: number): Promise<void> {
     const clock = this.self.clock;
     const started = clock.now();
     let bytes = 0;
@@ -287,7 +291,11 @@ export class LearnerHandler {
       step += r.value.length;
       if (step < SNAP_STREAM_STEP_BYTES) continue;
       step = 0;
-      await this.channel.writable();
+      if (!(await this.channel.writable(timeoutMs))) {
+        this.self.logger.warn({ sid: this.sid, timeoutMs }, `Learner sid: ${this.sid} took no snapshot bytes for ${timeoutMs} ms, closing`);
+        this.shutdown();
+        return;
+      }
       // A learner gone mid-stream: run's next read finds the connection ended.
       if (this.closed || !this.channel.isOpen) return;
     }

@@ -140,12 +140,19 @@ export class QuorumPacketChannel {
   }
 
   /**
-   * Settles when more may be written (QuorumConnection.whenWritable); on a transport
-   * without it, after a turn of the clock, so other work runs in between either way.
+   * True once more may be written (QuorumConnection.whenWritable; on a transport without
+   * it, after a turn of the clock, so other work runs in between either way). False if
+   * that took `timeoutMs`: the other end has stopped reading.
    */
-  writable(): Promise<void> {
-    if (this.conn.whenWritable) return this.conn.whenWritable();
-    return new Promise((resolve) => this.clock.schedule(() => resolve(), 0));
+  writable(timeoutMs: number): Promise<boolean> {
+    const ready = this.conn.whenWritable ? this.conn.whenWritable() : new Promise<void>((r) => this.clock.schedule(() => r(), 0));
+    return new Promise((resolve) => {
+      const timer = this.clock.schedule(() => resolve(false), timeoutMs);
+      void ready.then(() => {
+        timer.unsubscribe();
+        resolve(true);
+      });
+    });
   }
 
   close(): void {

@@ -36,27 +36,32 @@ export interface RestoreTarget {
 }
 
 /**
- * DataTree.deserialize: replaces everything with a snapshot's ACL entries and nodes (in
- * tree order, the root first as ""), rebuilding children, ephemerals, containers, TTLs and
- * quotas, then dropping ACL entries no node uses.
+ * DataTree.deserialize, a node at a time: replaces everything with a snapshot's ACL
+ * entries and then its nodes (in tree order, the root first as ""), rebuilding children,
+ * ephemerals, containers, TTLs and quotas; `finish` then drops ACL entries no node uses.
+ * A learner adds each node as it comes off the socket, so rebuilding overlaps reading.
  */
-export function restoreTree(
-  t: RestoreTarget,
-  aclEntries: Iterable<readonly [bigint, ACL[]]>,
-  nodes: Iterable<readonly [string, DataNode]>,
-): void {
-  t.aclCache.restore(aclEntries);
-  t.nodes.clear();
-  t.quotas.clear();
-  t.ephemerals.clear();
-  let root: DataNode | undefined;
-  for (const [path, node] of nodes) {
+export class TreeRestorer {
+  private root: DataNode | undefined;
+
+  constructor(
+    private readonly t: RestoreTarget,
+    aclEntries: Iterable<readonly [bigint, ACL[]]>,
+  ) {
+    t.aclCache.restore(aclEntries);
+    t.nodes.clear();
+    t.quotas.clear();
+    t.ephemerals.clear();
+  }
+
+  add(path: string, node: DataNode): void {
+    const t = this.t;
     t.nodes.put(path, node);
     t.aclCache.addUsage(node.acl);
     const lastSlash = path.lastIndexOf('/');
     if (lastSlash === -1) {
-      root = node;
-      continue;
+      this.root = node;
+      return;
     }
     const parentPath = path.substring(0, lastSlash);
     const parent = t.nodes.get(parentPath);
@@ -66,9 +71,13 @@ export function restoreTree(
     parent.addChild(path.substring(lastSlash + 1));
     t.ephemerals.add(path, node.stat.ephemeralOwner);
   }
-  if (root === undefined) throw new InvalidSnapshotError('Invalid Datatree, no root node');
-  // The root's digest is counted under "" only.
-  t.nodes.putWithoutDigest('/', root);
-  t.quotas.setupQuota();
-  t.aclCache.purgeUnused();
+
+  finish(): void {
+    const t = this.t;
+    if (this.root === undefined) throw new InvalidSnapshotError('Invalid Datatree, no root node');
+    // The root's digest is counted under "" only.
+    t.nodes.putWithoutDigest('/', this.root);
+    t.quotas.setupQuota();
+    t.aclCache.purgeUnused();
+  }
 }

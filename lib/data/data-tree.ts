@@ -7,7 +7,7 @@ import { DataNode, createdNode } from './data-node';
 import { PreppedCrcs, takePrecalculatedDigest } from './digest-calculator';
 import { DataTreeBookkeeping, type DataTreeOptions } from './data-tree-bookkeeping';
 import { applyTxn, killSession, ProcessTxnResult } from './data-tree-txn';
-import { restoreTree } from './data-tree-snapshot';
+import { TreeRestorer } from './data-tree-snapshot';
 import { Quotas } from './quotas';
 import { ZnodeValueArena } from './znode-value-arena';
 import type { Watcher } from './watcher';
@@ -337,9 +337,22 @@ export class DataTree extends DataTreeBookkeeping {
 
   /** Java's deserialize: replaces the whole tree with a snapshot's ACL entries and nodes. */
   restore(aclEntries: Iterable<readonly [bigint, ACL[]]>, nodes: Iterable<readonly [string, DataNode]>): void {
+    const r = this.beginRestore(aclEntries);
+    for (const [path, node] of nodes) r.add(path, node);
+    r.finish();
+  }
+
+  /** restore, a node at a time: `add` each node in tree order, then `finish`. */
+  beginRestore(aclEntries: Iterable<readonly [bigint, ACL[]]>): { add(path: string, node: DataNode): void; finish(): void } {
     // The old tree's values stay with the old arena (readers still holding one keep its slab).
     if (this.valueArena !== null) this.valueArena = new ZnodeValueArena();
-    restoreTree(this, aclEntries, nodes);
-    this.nodeDataSize = this.approximateDataSize();
+    const r = new TreeRestorer(this, aclEntries);
+    return {
+      add: (path, node) => r.add(path, node),
+      finish: () => {
+        r.finish();
+        this.nodeDataSize = this.approximateDataSize();
+      },
+    };
   }
 }

@@ -208,8 +208,19 @@ export class ZKDatabase {
 
   clear(): void {
     this.lastRestore = null;
-    this.dataTree = new DataTree(this.treeOptions);
+    this.dataTree = this.newTree();
     this.sessionsWithTimeouts.clear();
     this.initialized = false;
+  }
+
+  /** An empty tree with this database's options, to restore a snapshot into aside (a learner's SNAP). */
+  newTree(): DataTree {
+    return new DataTree(this.treeOptions);
+  }
+
+  /** clear, with `tree` (from newTree, restored) in place of an empty one. */
+  replaceTree(tree: DataTree): void {
+    this.clear();
+    this.dataTree = tree;
   }
 }

@@ -134,6 +134,43 @@ describe('reading a SNAP payload as it streams in', () => {
     }
   });
 
+  it('restores into a tree given to it as the nodes come, the same tree as collecting them gives', () => {
+    const leader = new Workload().populate();
+    for (let i = 0; i < 300; i++) leader.create(`/r${i}`, 'x'.repeat(300));
+    const bytes = Buffer.concat(serializeLearnerSnapshot(leader.tree, leader.sessions));
+    const into = new DataTree({ extendedTypesEnabled: true });
+    const q = new ByteQueue(1 << 20);
+    const reader = new LearnerSnapshotReader(1 << 20, into);
+    let snap = null;
+    let restoredBeforeTheEnd = 0;
+    for (let off = 0; off < bytes.length && !snap; off += 4096) {
+      q.push(own(bytes.subarray(off, off + 4096)));
+      snap = reader.read(q);
+      if (!snap) restoredBeforeTheEnd = Math.max(restoredBeforeTheEnd, into.getNodeCount());
+    }
+    expect(snap!.tree).toBe(into);
+    expect(snap!.nodes).toEqual([]);
+    // Nodes went into the tree while the payload was still coming.
+    expect(restoredBeforeTheEnd).toBeGreaterThan(100);
+    const collected = parseLearnerSnapshot(bytes);
+    const copy = new DataTree({ extendedTypesEnabled: true });
+    copy.restore(collected.acls, collected.nodes);
+    expect(describeTree(into)).toEqual(describeTree(copy));
+    expect(into.getTreeDigest()).toBe(leader.tree.getTreeDigest());
+    expect(into.getEphemerals(0x1000000aa0001n).size).toBe(2);
+  });
+
+  it('fails on a node whose parent has not come, as it comes', () => {
+    const t = tree(3);
+    const bytes = own(Buffer.concat(serializeLearnerSnapshot(t, new Map())));
+    // "/v/k1" becomes "/x/k1": a child of a node the snapshot never had.
+    const at = bytes.indexOf('/v/k1');
+    bytes.write('/x', at, 'latin1');
+    const q = new ByteQueue(1 << 20);
+    q.push(bytes);
+    expect(() => new LearnerSnapshotReader(1 << 20, new DataTree()).read(q)).toThrow(/unable to find parent \/x of path \/x\/k1/);
+  });
+
   it('refuses a length over jute.maxbuffer as soon as it comes, not once that many bytes have', () => {
     const bytes = own(Buffer.concat(serializeLearnerSnapshot(tree(5), new Map())));
     const lengthAt = bytes.indexOf('value-3:') - 4;

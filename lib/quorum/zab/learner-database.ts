@@ -34,9 +34,13 @@ export function applyTxnToDatabase(p: PeerDatabase, e: TxnEntry, via: 'sync' | '
 /** ZKDatabase.deserializeSnapshot + setlastProcessedZxid: the leader's tree replaces ours. */
 export function applySnapshotToDatabase(p: PeerDatabase, snap: LearnerSnapshot, zxid: bigint): void {
   const db = p.zkDb;
-  db.clear();
   p.committedLog.clear();
-  db.dataTree.restore(snap.acls, snap.nodes);
+  if (snap.tree !== null) {
+    db.replaceTree(snap.tree);
+  } else {
+    db.clear();
+    db.dataTree.restore(snap.acls, snap.nodes);
+  }
   for (const [id, timeout] of snap.sessions) db.sessionsWithTimeouts.set(id, timeout);
   db.dataTree.lastProcessedZxid = zxid;
   // Until NEWLEADER the txns that follow may already be in it (DataTreeDigests.fuzzy).

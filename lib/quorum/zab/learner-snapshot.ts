@@ -19,8 +19,10 @@ import { DEFAULT_MAX_BUFFER } from '../../jute/limits';
 export interface LearnerSnapshot {
   sessions: Array<[bigint, number]>;
   acls: Array<[bigint, ACL[]]>;
-  /** (path, node) in tree order, the root as "". */
+  /** (path, node) in tree order, the root as "" (empty when read into a tree). */
   nodes: Array<[string, DataNode]>;
+  /** The tree the nodes were restored into as they came, when the reader was given one. */
+  tree: DataTree | null;
 }
 
 /** A SNAP payload being made: its zxid (the tree's when it started) and its bytes. */
@@ -76,12 +78,21 @@ export class LearnerSnapshotError extends Error {
 export class LearnerSnapshotReader {
   private phase: LearnerSnapshotPhase = 'count';
   private left = 0;
-  private readonly result: LearnerSnapshot = { sessions: [], acls: [], nodes: [] };
+  private readonly result: LearnerSnapshot = { sessions: [], acls: [], nodes: [], tree: null };
+  private restorer: ReturnType<DataTree['beginRestore']> | null = null;
   private readonly stepFn = (ia: BinaryInputArchive): true => this.step(ia);
   private readonly sizeOf: (buf: Buffer, start: number) => number;
 
-  /** `maxBuffer`: the largest length a record may give (jute.maxbuffer, as the queue's). */
-  constructor(maxBuffer = DEFAULT_MAX_BUFFER) {
+  /**
+   * `maxBuffer`: the largest length a record may give (jute.maxbuffer, as the queue's).
+   * `into`: a fresh tree to restore each node into as it is read (DataTree.beginRestore),
+   * so rebuilding the tree overlaps waiting for the stream; without it the nodes are
+   * collected.
+   */
+  constructor(
+    maxBuffer = DEFAULT_MAX_BUFFER,
+    private readonly into: DataTree | null = null,
+  ) {
     this.sizeOf = (buf, start) => learnerSnapshotRecordSize(this.phase, buf, start, maxBuffer);
   }
 
@@ -119,9 +130,14 @@ export class LearnerSnapshotReader {
         break;
       }
       case 'nodes': {
+        if (this.into !== null && this.restorer === null) this.restorer = this.into.beginRestore(this.result.acls);
         const path = ia.readString();
         if (path === null) throw new LearnerSnapshotError('a node with a null path');
         if (path === '/') {
+          if (this.restorer !== null) {
+            this.restorer.finish();
+            this.result.tree = this.into;
+          }
           this.phase = 'signature';
           break;
         }
@@ -132,7 +148,9 @@ export class LearnerSnapshotReader {
         const data = ia.readBufferView();
         const acl = ia.readLong();
         const stat = StatPersisted.deserialize(ia);
-        this.result.nodes.push([path, new DataNode(data, acl, stat)]);
+        const node = new DataNode(data, acl, stat);
+        if (this.restorer !== null) this.restorer.add(path, node);
+        else this.result.nodes.push([path, node]);
         break;
       }
       case 'signature': {

@@ -173,7 +173,8 @@ export abstract class Learner {
     } else if (qp.type === PacketType.SNAP) {
       self.syncMode = 'SNAP';
       this.log.info(`Getting a snapshot from leader ${zxidHex(qp.zxid)}`);
-      const snap = await this.channel!.readSnapshot(this.initTimeout);
+      // Restored into a tree of its own as it streams in; ours stays until it is all here.
+      const snap = await this.channel!.readSnapshot(this.initTimeout, db.newTree());
       applySnapshotToDatabase(self, snap, qp.zxid);
       syncSnapshot = true;
     } else if (qp.type === PacketType.TRUNC) {

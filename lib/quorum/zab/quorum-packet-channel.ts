@@ -1,5 +1,6 @@
 import type { Subscription } from 'rxjs';
 import type { Clock } from '../../core/clock';
+import type { DataTree } from '../../data/data-tree';
 import type { BinaryInputArchive } from '../../jute/binary-input-archive';
 import { BinaryOutputArchive } from '../../jute/binary-output-archive';
 import { QuorumPacket } from '../../jute/records/quorum';
@@ -115,9 +116,9 @@ export class QuorumPacketChannel {
     }, timeoutMs);
   }
 
-  /** The SNAP payload that follows a SNAP packet, through its signature. */
-  readSnapshot(timeoutMs: number): Promise<LearnerSnapshot> {
-    const reader = new LearnerSnapshotReader(this.maxBuffer);
+  /** The SNAP payload that follows a SNAP packet, through its signature (`into`: see LearnerSnapshotReader). */
+  readSnapshot(timeoutMs: number, into: DataTree | null = null): Promise<LearnerSnapshot> {
+    const reader = new LearnerSnapshotReader(this.maxBuffer, into);
     return this.start(() => reader.read(this.queue) ?? undefined, timeoutMs);
   }
 

@@ -80,37 +80,35 @@ async function openSide(o: BenchOptions, side: Side, progress: ProgressFactory, 
   }
 }
 
-async function failovers(o: BenchOptions, sides: Side[], params: FailoverParams, progress: ProgressFactory, samples: TimingSample[]): Promise<void> {
-  for (let r = 1; r <= o.repeats; r++) {
-    for (const side of sides) {
-      let s: TimingSample;
-      if (!side.ensemble || side.failure) {
-        const values = { 'failover-leader': null, 'failover-write': null, 'failover-reconnect': null };
-        s = { side: side.kind, repeat: r, values, failure: `not run: ${side.failure ?? 'not started'}`, detail: '' };
-      } else {
-        s = await measureFailover(side.ensemble, side.kind, r, params);
-        // An ensemble that did not settle again cannot give the next repeat a fair start.
-        if (s.failure && /did not rejoin|did not settle/.test(s.failure)) side.failure = `after failover #${r}: ${s.failure}`;
-      }
-      samples.push(s);
-      progress.log(`failover ${describeSample(s)}`);
-    }
-  }
-}
+type Measure = (e: ProcessEnsemble, side: TimingSample['side'], repeat: number, p: FailoverParams) => Promise<TimingSample>;
 
-async function rejoins(o: BenchOptions, sides: Side[], params: FailoverParams, progress: ProgressFactory, samples: TimingSample[]): Promise<void> {
+/**
+ * `o.repeats` rounds of `measure` ('failover' or 'rejoin') on each side's long-lived
+ * ensemble, sides taking turns. A side that failed is not measured again (`notRun` are its
+ * measures then).
+ */
+async function repeatOnEnsembles(
+  what: string,
+  notRun: TimingSample['values'],
+  measure: Measure,
+  o: BenchOptions,
+  sides: Side[],
+  params: FailoverParams,
+  progress: ProgressFactory,
+  samples: TimingSample[],
+): Promise<void> {
   for (let r = 1; r <= o.repeats; r++) {
     for (const side of sides) {
       let s: TimingSample;
       if (!side.ensemble || side.failure) {
-        const values = { 'rejoin-sync': null, 'rejoin-slowest-write': null };
-        s = { side: side.kind, repeat: r, values, failure: `not run: ${side.failure ?? 'not started'}`, detail: '' };
+        s = { side: side.kind, repeat: r, values: { ...notRun }, failure: `not run: ${side.failure ?? 'not started'}`, detail: '' };
       } else {
-        s = await measureRejoin(side.ensemble, side.kind, r, params);
-        if (s.failure && /did not settle/.test(s.failure)) side.failure = `after rejoin #${r}: ${s.failure}`;
+        s = await measure(side.ensemble, side.kind, r, params);
+        // An ensemble that did not settle again cannot give the next repeat a fair start.
+        if (s.failure && /did not rejoin|did not settle/.test(s.failure)) side.failure = `after ${what} #${r}: ${s.failure}`;
       }
       samples.push(s);
-      progress.log(`rejoin ${describeSample(s)}`);
+      progress.log(`${what} ${describeSample(s)}`);
     }
   }
 }
@@ -140,10 +138,12 @@ export async function runEnsembleRows(o: BenchOptions, progress: ProgressFactory
     for (const w of o.workloads) runs.push(...(await measureWorkloadRounds(o, sides, w, progress, levelBeforeEachRound(o, sides, w, progress, meta.treeLevels))));
     noteLoad('after the throughput runs');
     progress.log(`failovers: ${o.repeats} per side (SIGKILL the leader under a steady setData load)`);
-    await failovers(o, sides, params, progress, samples);
+    const noFailover = { 'failover-leader': null, 'failover-write': null, 'failover-reconnect': null };
+    await repeatOnEnsembles('failover', noFailover, measureFailover, o, sides, params, progress, samples);
     noteLoad('after the failovers');
     progress.log(`rejoins: ${o.repeats} per side (a follower restarted without its data, under a setData load on the leader)`);
-    await rejoins(o, sides, params, progress, samples);
+    const noRejoin = { 'rejoin-sync': null, 'rejoin-slowest-write': null };
+    await repeatOnEnsembles('rejoin', noRejoin, measureRejoin, o, sides, params, progress, samples);
     noteLoad('after the rejoins');
   } finally {
     for (const side of sides) await side.target?.stop();

@@ -44,9 +44,11 @@ export interface RestoreTarget {
 export class TreeRestorer {
   private root: DataNode | undefined;
 
+  /** `onFinish`: what the tree derives from the restored nodes (its data size). */
   constructor(
     private readonly t: RestoreTarget,
     aclEntries: Iterable<readonly [bigint, ACL[]]>,
+    private readonly onFinish: () => void = () => undefined,
   ) {
     t.aclCache.restore(aclEntries);
     t.nodes.clear();
@@ -79,5 +81,6 @@ export class TreeRestorer {
     t.nodes.putWithoutDigest('/', this.root);
     t.quotas.setupQuota();
     t.aclCache.purgeUnused();
+    this.onFinish();
   }
 }

@@ -343,16 +343,9 @@ export class DataTree extends DataTreeBookkeeping {
   }
 
   /** restore, a node at a time: `add` each node in tree order, then `finish`. */
-  beginRestore(aclEntries: Iterable<readonly [bigint, ACL[]]>): { add(path: string, node: DataNode): void; finish(): void } {
+  beginRestore(aclEntries: Iterable<readonly [bigint, ACL[]]>): TreeRestorer {
     // The old tree's values stay with the old arena (readers still holding one keep its slab).
     if (this.valueArena !== null) this.valueArena = new ZnodeValueArena();
-    const r = new TreeRestorer(this, aclEntries);
-    return {
-      add: (path, node) => r.add(path, node),
-      finish: () => {
-        r.finish();
-        this.nodeDataSize = this.approximateDataSize();
-      },
-    };
+    return new TreeRestorer(this, aclEntries, () => (this.nodeDataSize = this.approximateDataSize()));
   }
 }

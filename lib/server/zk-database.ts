@@ -207,10 +207,7 @@ export class ZKDatabase {
   }
 
   clear(): void {
-    this.lastRestore = null;
-    this.dataTree = this.newTree();
-    this.sessionsWithTimeouts.clear();
-    this.initialized = false;
+    this.replaceTree(this.newTree());
   }
 
   /** An empty tree with this database's options, to restore a snapshot into aside (a learner's SNAP). */
@@ -220,7 +217,9 @@ export class ZKDatabase {
 
   /** clear, with `tree` (from newTree, restored) in place of an empty one. */
   replaceTree(tree: DataTree): void {
-    this.clear();
+    this.lastRestore = null;
     this.dataTree = tree;
+    this.sessionsWithTimeouts.clear();
+    this.initialized = false;
   }
 }

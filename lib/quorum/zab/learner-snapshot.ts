@@ -2,6 +2,7 @@ import type { ACL } from '../../jute/records/data';
 import { ACL as ACLRecord, StatPersisted } from '../../jute/records/data';
 import { DataNode } from '../../data/data-node';
 import type { DataTree } from '../../data/data-tree';
+import type { TreeRestorer } from '../../data/data-tree-snapshot';
 import { BinaryOutputArchive } from '../../jute/binary-output-archive';
 import type { BinaryInputArchive } from '../../jute/binary-input-archive';
 import { ByteQueue } from './byte-queue';
@@ -79,7 +80,7 @@ export class LearnerSnapshotReader {
   private phase: LearnerSnapshotPhase = 'count';
   private left = 0;
   private readonly result: LearnerSnapshot = { sessions: [], acls: [], nodes: [], tree: null };
-  private restorer: ReturnType<DataTree['beginRestore']> | null = null;
+  private restorer: TreeRestorer | null = null;
   private readonly stepFn = (ia: BinaryInputArchive): true => this.step(ia);
   private readonly sizeOf: (buf: Buffer, start: number) => number;
 

@@ -43,6 +43,13 @@ export interface RestoreTarget {
  */
 export class TreeRestorer {
   private root: DataNode | undefined;
+  /**
+   * The last parent looked up: siblings come one after another (a snapshot is in creation
+   * order), and a lookup in a big node map is a cache miss or two, and a new string.
+   */
+  private parentPath = '';
+  private parent: DataNode | undefined;
+  private replaced = false;
 
   /** `onFinish`: what the tree derives from the restored nodes (its data size). */
   constructor(
@@ -58,17 +65,26 @@ export class TreeRestorer {
 
   add(path: string, node: DataNode): void {
     const t = this.t;
-    t.nodes.put(path, node);
+    if (!t.nodes.putRestored(path, node)) {
+      // A path twice (no sound snapshot has one): the last node wins, as in Java's put.
+      this.replaced = true;
+      this.parent = undefined;
+    }
     t.aclCache.addUsage(node.acl);
     const lastSlash = path.lastIndexOf('/');
     if (lastSlash === -1) {
       this.root = node;
       return;
     }
-    const parentPath = path.substring(0, lastSlash);
-    const parent = t.nodes.get(parentPath);
-    if (parent === undefined) {
-      throw new InvalidSnapshotError(`Invalid Datatree, unable to find parent ${parentPath} of path ${path}`);
+    let parent = this.parent;
+    if (parent === undefined || lastSlash !== this.parentPath.length || !path.startsWith(this.parentPath)) {
+      const parentPath = path.substring(0, lastSlash);
+      parent = t.nodes.get(parentPath);
+      if (parent === undefined) {
+        throw new InvalidSnapshotError(`Invalid Datatree, unable to find parent ${parentPath} of path ${path}`);
+      }
+      this.parentPath = parentPath;
+      this.parent = parent;
     }
     parent.addChild(path.substring(lastSlash + 1));
     t.ephemerals.add(path, node.stat.ephemeralOwner);
@@ -77,6 +93,7 @@ export class TreeRestorer {
   finish(): void {
     const t = this.t;
     if (this.root === undefined) throw new InvalidSnapshotError('Invalid Datatree, no root node');
+    if (this.replaced) t.nodes.recomputeDigest();
     // The root's digest is counted under "" only.
     t.nodes.putWithoutDigest('/', this.root);
     t.quotas.setupQuota();

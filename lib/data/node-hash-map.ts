@@ -48,6 +48,27 @@ export class NodeHashMap {
     return old;
   }
 
+  /**
+   * put, for a restore: one lookup of the new path instead of two. False when the path was
+   * there already (no sound snapshot has a path twice): it is replaced, but the old node's
+   * digest stays in the sum until recomputeDigest.
+   */
+  putRestored(path: string, node: DataNode): boolean {
+    const size = this.nodes.size;
+    this.nodes.set(path, node);
+    this.recent.delete(path);
+    this.addDigest(path, node);
+    return this.nodes.size !== size;
+  }
+
+  /** The tree digest summed again over the nodes (after putRestored replaced one). */
+  recomputeDigest(): void {
+    this.hashHi = 0;
+    this.hashLo = 0;
+    // "/" aliases the root, whose digest is counted under "" (putWithoutDigest).
+    for (const [path, node] of this.nodes) if (path !== '/') this.addDigest(path, node);
+  }
+
   /** put for a path the caller has just found absent: no second lookup. `digest`: as for postChange. */
   insert(path: string, node: DataNode, digest?: number): void {
     this.nodes.set(path, node);

@@ -1,5 +1,5 @@
 import { JuteLengthError, JuteTruncatedError } from './errors';
-import { readInt64BE } from './int64';
+import { int64EqualsAt, readInt64BE } from './int64';
 import { DEFAULT_MAX_BUFFER } from './limits';
 
 /**
@@ -65,6 +65,20 @@ export class BinaryInputArchive {
     const v = readInt64BE(this.buf, this.pos);
     this.pos += 8;
     return v;
+  }
+
+  /**
+   * readLong, giving back `a` or `b` itself when the 8 bytes encode it. A snapshot's stats
+   * repeat values (mzxid and pzxid often are the czxid, mtime the ctime), and every bigint
+   * read is an object of its own that the loaded tree keeps for good.
+   */
+  readLongLike(a: bigint, b: bigint): bigint {
+    this.need(8, 'long');
+    const pos = this.pos;
+    this.pos += 8;
+    if (int64EqualsAt(this.buf, pos, a)) return a;
+    if (int64EqualsAt(this.buf, pos, b)) return b;
+    return readInt64BE(this.buf, pos);
   }
 
   readFloat(): number {

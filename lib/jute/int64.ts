@@ -7,6 +7,7 @@
  */
 const scratch = new BigInt64Array(1);
 const bytes = new Uint8Array(scratch.buffer);
+const words = new Int32Array(scratch.buffer);
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Writes `v`, which the caller has checked is within the int64 range. */
@@ -38,4 +39,16 @@ export function readInt64BE(buf: Buffer, pos: number): bigint {
   bytes[1] = buf[pos + 6];
   bytes[0] = buf[pos + 7];
   return scratch[0];
+}
+
+/**
+ * Whether the 8 bytes at `pos` (bounds-checked by the caller) encode `v`, without making
+ * a bigint: storing `v` into the typed array converts it in place.
+ */
+export function int64EqualsAt(buf: Buffer, pos: number, v: bigint): boolean {
+  if (!LITTLE_ENDIAN) return buf.readBigInt64BE(pos) === v;
+  scratch[0] = v;
+  const hi = (buf[pos] << 24) | (buf[pos + 1] << 16) | (buf[pos + 2] << 8) | buf[pos + 3];
+  if (hi !== words[1]) return false;
+  return ((buf[pos + 4] << 24) | (buf[pos + 5] << 16) | (buf[pos + 6] << 8) | buf[pos + 7]) === words[0];
 }

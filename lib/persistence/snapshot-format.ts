@@ -1,9 +1,10 @@
-import { DataNode } from '../data/data-node';
+import type { DataNode } from '../data/data-node';
 import type { ZxidDigest } from '../data/data-tree-digest';
 import { BinaryInputArchive } from '../jute/binary-input-archive';
 import { JuteError, JuteTruncatedError } from '../jute/errors';
-import { ACL, StatPersisted } from '../jute/records/data';
+import { ACL } from '../jute/records/data';
 import { Adler32 } from './snapshot-checksum';
+import { SnapshotNodeReader } from './snapshot-node-reader';
 
 /**
  * A snapshot's bytes (after decompression), as FileSnap.serialize writes them in 3.8:
@@ -139,16 +140,14 @@ export function parseSnapshot(buf: Buffer, opts: ParseOptions = {}): ParsedSnaps
   });
 
   const nodes: Array<[string, DataNode]> = [];
+  const nodeReader = new SnapshotNodeReader();
   read('the data tree', () => {
     for (;;) {
       const at = ia.offset;
       const path = ia.readString();
       if (path === null) fail('a node with a null path', at);
       if (path === '/') break;
-      const data = shareValues ? ia.readBufferView() : ia.readBuffer();
-      const acl = ia.readLong();
-      const stat = StatPersisted.deserialize(ia);
-      nodes.push([path!, new DataNode(data, acl, stat)]);
+      nodes.push([path!, nodeReader.read(ia, shareValues)]);
     }
   });
 

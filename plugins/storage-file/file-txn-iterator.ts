@@ -35,7 +35,10 @@ export interface ReadListener {
 /** Decodes an entry, naming the file and offset when its (checksummed) bytes are not a txn. */
 export function decodeEntry(path: string, e: ScannedEntry): TxnEntry {
   try {
-    return deserializeTxn(e.payload);
+    // Values as views of the entry (shareBuffers): a replayed create's data is most of
+    // its entry, and the entry's read is never reused. A copy of each was new memory
+    // outside V8's heap as the replay built the tree, as snapshot values were (ParseOptions.shareValues).
+    return deserializeTxn(e.payload, undefined, true);
   } catch (err) {
     throw new TxnLogCorruptError(path, e.offset, `checksummed entry is not a valid txn: ${(err as Error).message}`);
   }

@@ -16,7 +16,10 @@ export class FileWindow {
     private readonly chunk = 1 << 20,
   ) {}
 
-  /** `n` bytes at `pos`, or fewer where the file ends. Valid until the next call. */
+  /**
+   * `n` bytes at `pos`, or fewer where the file ends: a view of one read, which stays as
+   * it is (each read is a new buffer), so the view may be kept.
+   */
   async get(pos: number, n: number): Promise<Buffer> {
     const end = Math.min(pos + n, this.size);
     if (pos >= this.start && end <= this.start + this.buf.length) {

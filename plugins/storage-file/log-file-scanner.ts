@@ -18,6 +18,7 @@ export interface ScannedEntry {
   readonly offset: number;
   /** Offset just past its EOR byte: where the file is cut to keep this entry and drop the rest. */
   readonly end: number;
+  /** A view of the ~1 MiB read it came in, which it keeps alive while it is held. */
   readonly payload: Buffer;
   readonly zxid: bigint;
 }
@@ -108,8 +109,9 @@ export class LogFileScanner {
     const c = await this.check(at, true);
     if (c.ok) {
       this.pos = c.end;
-      const payload = Buffer.from(c.payload);
-      return { offset: at, end: c.end, payload, zxid: zxidOfPayload(payload) };
+      // A view of the window's read, which FileWindow never writes over: a copy per entry
+      // was most of a replay's new memory outside V8's heap (see FileWindow.get).
+      return { offset: at, end: c.end, payload: c.payload, zxid: zxidOfPayload(c.payload) };
     }
     this.end = await this.classifyTail(at, c.reason);
     return null;

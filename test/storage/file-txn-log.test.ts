@@ -6,7 +6,9 @@ import { adler32 } from '../../lib/persistence/adler32';
 import { calculateFileSizeWithPadding } from '../../plugins/storage-file/file-padding';
 import { FileTxnLog } from '../../plugins/storage-file/file-txn-log';
 import { makeLogName, zxidFromLogName } from '../../plugins/storage-file/txn-log-format';
-import { collect, entries, makeEntry } from './txn-fixtures';
+import { CreateTxn, TxnHeader } from '../../lib/jute/records/txn';
+import { OpCode } from '../../lib/protocol/op-code';
+import { collect, entries, makeEntry, show } from './txn-fixtures';
 
 let dir: string;
 beforeEach(() => {
@@ -161,6 +163,26 @@ describe('FileTxnLog writing', () => {
     await log.close();
     expect(() => log.append(makeEntry(1n))).toThrow(/closed/);
     await expect(log.commit()).rejects.toThrow(/closed/);
+  });
+
+  it("reads a create's value back as a view of the file's read, not a copy per entry", async () => {
+    const log = await FileTxnLog.open({ dir, forceSync: false });
+    const written = Array.from({ length: 30 }, (_, i) => {
+      const zxid = BigInt(i + 1);
+      const hdr = new TxnHeader({ clientId: 7n, cxid: i, zxid, time: 1000n + zxid, type: OpCode.create });
+      const data = Buffer.alloc(1024, i);
+      const txn = new CreateTxn({ path: `/v${i}`, data, acl: [], ephemeral: false, parentCVersion: i });
+      return { hdr, txn, digest: null };
+    });
+    for (const e of written) log.append(e);
+    await log.commit();
+    const read = await collect(log.read(0n));
+    expect(read.map(show)).toEqual(written.map(show));
+    for (const e of read) {
+      // The ~1 MiB window the scanner read; a copy would be a slice of an 8 KiB pool.
+      expect((e.txn as CreateTxn).data!.buffer.byteLength).toBeGreaterThan(64 * 1024);
+    }
+    await log.close();
   });
 
   it('refuses a txn larger than a reader accepts', async () => {

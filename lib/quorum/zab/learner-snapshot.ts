@@ -1,12 +1,13 @@
 import type { ACL } from '../../jute/records/data';
-import { ACL as ACLRecord, StatPersisted } from '../../jute/records/data';
-import { DataNode } from '../../data/data-node';
+import { ACL as ACLRecord } from '../../jute/records/data';
+import type { DataNode } from '../../data/data-node';
 import type { DataTree } from '../../data/data-tree';
 import type { TreeRestorer } from '../../data/data-tree-snapshot';
 import { BinaryOutputArchive } from '../../jute/binary-output-archive';
 import type { BinaryInputArchive } from '../../jute/binary-input-archive';
 import { ByteQueue } from './byte-queue';
 import { serializeSnapshotBody } from '../../persistence/snapshot-serializer';
+import { SnapshotNodeReader } from '../../persistence/snapshot-node-reader';
 import { SNAP_SIGNATURE } from './packet-types';
 import { learnerSnapshotRecordSize, type LearnerSnapshotPhase } from './learner-snapshot-size';
 import { DEFAULT_MAX_BUFFER } from '../../jute/limits';
@@ -81,6 +82,7 @@ export class LearnerSnapshotReader {
   private left = 0;
   private readonly result: LearnerSnapshot = { sessions: [], acls: [], nodes: [], tree: null };
   private restorer: TreeRestorer | null = null;
+  private readonly nodeReader = new SnapshotNodeReader();
   private readonly stepFn = (ia: BinaryInputArchive): true => this.step(ia);
   private readonly sizeOf: (buf: Buffer, start: number) => number;
 
@@ -146,10 +148,7 @@ export class LearnerSnapshotReader {
         // buffer: a copy of each was a snapshot's worth of new memory outside V8's heap,
         // and a mark-compact of the growing tree every ~64 MB of it. Every byte of the
         // chunks is the snapshot's, so what the views pin is at most its size.
-        const data = ia.readBufferView();
-        const acl = ia.readLong();
-        const stat = StatPersisted.deserialize(ia);
-        const node = new DataNode(data, acl, stat);
+        const node = this.nodeReader.read(ia, true);
         if (this.restorer !== null) this.restorer.add(path, node);
         else this.result.nodes.push([path, node]);
         break;

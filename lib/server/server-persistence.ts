@@ -10,14 +10,18 @@ import type { ZKDatabase } from './zk-database';
 /**
  * The first half of ZooKeeperServer.loadData: restore, then drop the ephemerals of
  * sessions that own some but are no longer open (their closeSession was logged, or they
- * were never committed). Returns the zxid the server continues from.
+ * were never committed). Returns the zxid the server continues from, and how many
+ * sessions it dropped: their deletions are in no txn.
  */
-export async function loadDatabase(zkDb: ZKDatabase): Promise<bigint> {
+export async function loadDatabase(zkDb: ZKDatabase): Promise<{ zxid: bigint; sessionsKilled: number }> {
   const zxid = await zkDb.loadDataBase();
+  let sessionsKilled = 0;
   for (const s of zkDb.getSessions()) {
-    if (!zkDb.sessionsWithTimeouts.has(s)) zkDb.killSession(s, zkDb.lastProcessedZxid);
+    if (zkDb.sessionsWithTimeouts.has(s)) continue;
+    zkDb.killSession(s, zkDb.lastProcessedZxid);
+    sessionsKilled++;
   }
-  return zxid;
+  return { zxid, sessionsKilled };
 }
 
 /**

@@ -167,6 +167,81 @@ describe('start-up (ZooKeeperServer.loadData)', () => {
     expect(files(dataDir, 'snapshot.')).toEqual(['snapshot.4']);
   });
 
+  /** A store whose saves wait for `open()` once `hold()` is called. */
+  class GatedSnapshots extends MemorySnapshotStore {
+    private gate: Promise<void> | null = null;
+    private release: () => void = () => undefined;
+    started = 0;
+    finished = 0;
+    hold(): void {
+      this.gate = new Promise((r) => (this.release = r));
+    }
+    open(): void {
+      this.release();
+      this.gate = null;
+    }
+    override async save(tree: DataTree, sessions: ReadonlyMap<bigint, number>): Promise<SavedSnapshot> {
+      this.started++;
+      const saved = super.save(tree, sessions);
+      if (this.gate !== null) await this.gate;
+      const out = await saved;
+      this.finished++;
+      return out;
+    }
+  }
+  async function within<T>(p: Promise<T>, ms: number): Promise<T | 'still waiting'> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([p, new Promise<'still waiting'>((r) => (timer = setTimeout(() => r('still waiting'), ms)))]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  it('serves while its start-up snapshot is written when the restore dropped nothing; close waits for it', async () => {
+    const log = new MemoryTxnLog();
+    const snapshots = new GatedSnapshots();
+    const first = await start({}, { storage: { txnLog: log, snapshots } });
+    await createMany(await client(first), '/before', 5);
+    await stop(first);
+    snapshots.hold();
+    const before = snapshots.started;
+    const again = await within(start({}, { storage: { txnLog: log, snapshots: snapshots.reopen() } }), 3000);
+    expect(again).not.toBe('still waiting');
+    const s = again as StandaloneServer;
+    // The snapshot has begun and not ended, and the server answers meanwhile.
+    expect(snapshots.started).toBe(before + 1);
+    expect(snapshots.finished).toBe(before);
+    const c = await client(s);
+    expect(await exists(c, '/before4')).toBe(true);
+    await createMany(c, '/during', 3);
+    snapshots.open();
+    await stop(s);
+    expect(snapshots.finished).toBe(snapshots.started);
+    // It holds the tree as the restore left it: a start from it alone has /before4 and not /during0.
+    const restored = await start({}, { storage: { txnLog: new MemoryTxnLog(), snapshots: snapshots.reopen() } });
+    const c2 = await client(restored);
+    expect(await exists(c2, '/before4')).toBe(true);
+    expect(await exists(c2, '/during0')).toBe(false);
+  });
+
+  it("waits for the start-up snapshot when the restore dropped a dead session's ephemerals (no txn holds that)", async () => {
+    const snapshots = new GatedSnapshots();
+    const w = new Workload();
+    w.createSession(0x77n);
+    w.createSession(0x55n);
+    w.create('/e-dead', 'x', { owner: 0x55n });
+    w.sessions.delete(0x55n);
+    await snapshots.save(w.tree, w.sessions);
+    snapshots.hold();
+    const starting = start({}, { storage: { txnLog: new MemoryTxnLog(), snapshots } });
+    expect(await within(starting, 500)).toBe('still waiting');
+    snapshots.open();
+    const s = await starting;
+    expect(await exists(await client(s), '/e-dead')).toBe(false);
+    expect(snapshots.finished).toBe(snapshots.started);
+  });
+
   it('refuses a log without any snapshot unless zookeeper.snapshot.trust.empty is set', async () => {
     const dataDir = newDir();
     const w = new Workload(await FileTxnLog.open({ dir: join(dataDir, 'version-2') }));

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
 import { createLogger } from '../../lib/core/logger';
 import { AuthPacket, CreateRequest, CreateTTLRequest, DeleteRequest, SetACLRequest, SetDataRequest, type JuteRecord } from '../../lib/jute';
 import { Code, CreateMode, OpCode, Perms, Xid } from '../../lib/protocol';
@@ -141,7 +142,8 @@ function snapshotAndLogs(dataDir: string): { snapshots: bigint[]; logs: bigint[]
   return { snapshots: zxids('snapshot.'), logs: zxids('log.') };
 }
 
-async function startZoolab(dataDir: string, digestEnabled = true): Promise<StandaloneServer> {
+/** `logLines`: the server's log at info and above goes there, for a failure's message. */
+async function startZoolab(dataDir: string, digestEnabled = true, logLines?: string[]): Promise<StandaloneServer> {
   const s = await startDefaultStandaloneServer(
     {
       clientPort: 0,
@@ -154,7 +156,12 @@ async function startZoolab(dataDir: string, digestEnabled = true): Promise<Stand
       fourLetterWordWhitelist: ['*'],
       digestEnabled,
     },
-    { logger: createLogger({ level: process.env.ZOOLAB_LOG_LEVEL ?? 'silent' }) },
+    {
+      logger:
+        logLines === undefined
+          ? createLogger({ level: process.env.ZOOLAB_LOG_LEVEL ?? 'silent' })
+          : pino({ level: 'info' }, { write: (line: string) => void logLines.push(line.trim()) }),
+    },
   );
   stops.push(() => s.close());
   return s;
@@ -223,11 +230,18 @@ describe('cross-compatibility of data directories with Apache ZooKeeper 3.8', ()
     const files = snapshotAndLogs(dataDir);
     expect(files.snapshots.filter((z) => z > 0n).length).toBeGreaterThan(2);
 
-    const zoolab = await startZoolab(dataDir);
+    const logLines: string[] = [];
+    const zoolab = await startZoolab(dataDir, true, logLines);
     const restore = zoolab.server.zkDb.lastRestore!;
     expect(restore.snapshot).not.toBeNull();
     expect(restore.txnsLoaded).toBeGreaterThan(0);
-    expect(zoolab.server.zkDb.dataTree.digests.mismatches).toBe(0);
+    // A mismatch was seen once in a full CI run and never alone: a failure shows the
+    // snapshots Java left, the one read, and what the restore logged about digests.
+    const mismatches = zoolab.server.zkDb.dataTree.digests.mismatches;
+    if (mismatches !== 0) {
+      const show = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `0x${x.toString(16)}` : x));
+      throw new Error(`${mismatches} digest mismatch(es); Java's snapshots ${show(files.snapshots)}; restore ${show(restore)}\n${logLines.join('\n')}`);
+    }
     const restored = await walkTree(zoolab.host, zoolab.port, { auth: AUTH });
     expectSameTrees(reference, restored, ['Java before', 'zoolab after']);
   });

@@ -66,6 +66,11 @@ export interface BenchOptions {
    * rows after create run on trees of the same size (benchmarks/equal-trees.ts).
    */
   equalTrees: boolean;
+  /**
+   * After the last workload, SIGKILL each started target with a dataDir and time its
+   * restart on the tree the run grew (benchmarks/restart-measure.ts).
+   */
+  restart: boolean;
   quick: boolean;
 }
 
@@ -113,6 +118,7 @@ export function defaultBenchOptions(zoolabBin: string, quick = false): BenchOpti
     progress: true,
     settle: true,
     equalTrees: true,
+    restart: true,
     quick,
   };
 }
@@ -153,6 +159,7 @@ export interface RawBenchFlags {
   progress?: boolean;
   settle?: boolean;
   equalTrees?: boolean;
+  restart?: boolean;
   zoolabBin?: string;
 }
 
@@ -255,6 +262,7 @@ export function benchOptionsFrom(flags: RawBenchFlags, zoolabBin: string): Bench
   }
   if (flags.settle !== undefined) o.settle = flags.settle;
   if (flags.equalTrees !== undefined) o.equalTrees = flags.equalTrees;
+  if (flags.restart !== undefined) o.restart = flags.restart;
   if (flags.progress !== undefined) o.progress = flags.progress;
   if (o.profile && !o.targets.includes('zoolab')) throw new BenchOptionError('--profile profiles the zoolab server: include zoolab in --targets');
   if (o.ensemble > 1) checkEnsembleOptions(o, flags);

@@ -2,6 +2,7 @@ import { TARGETS, type ComparisonRow, type RunRecord } from './compare';
 import type { ProfileSummary } from './cpu-profile-summary';
 import { compareCells, COMPARE_HEADERS, CPU_PER_OP_NOTE, fmtMs, fmtOps, roundsLine, RUN_HEADERS, runCells, SERVER_WORK_NOTE, unsettledLines } from './report-table';
 import type { TreeLevel } from './equal-trees';
+import { restartLines, type RestartRecord } from './restart-measure';
 import type { SuiteMeta } from './suite-meta';
 
 /** The Markdown report: setup stated in full, every run, the verdicts, the plots. */
@@ -77,6 +78,7 @@ export interface MarkdownInput {
   profileRun: RunRecord | null;
   throughputSvg: string;
   cdfSvgs: Array<{ workload: string; file: string }>;
+  restarts?: RestartRecord[];
 }
 
 export function markdownReport(x: MarkdownInput): string {
@@ -97,6 +99,8 @@ export function markdownReport(x: MarkdownInput): string {
   out.push(`Targets: writes ≥ ${TARGETS.writeThroughput}× ZooKeeper's throughput, reads ≥ ${TARGETS.readThroughput}×, p99 latency ≤ ${TARGETS.p99}×. A row meets only if both hold.`);
   out.push('');
   out.push(...comparisonSection(x.comparison));
+  const restart = restartLines(x.restarts ?? []);
+  if (restart.length > 0) out.push('## Restart', '', restart[0], '', ...restart.slice(1).map((l) => `- ${l.trim()}`), '');
   out.push('## Runs');
   out.push('');
   out.push('Latency in ms. Server CPU and generator CPU in % of one core over the measured window; gen ELU is the busiest generator process\'s event-loop utilization (1.00 = saturated).');

@@ -7,6 +7,7 @@ import { levelBeforeEachRound } from './equal-trees';
 import { ensembleSuiteBody, type EnsembleResult } from './ensemble-suite';
 import { countSnapshots, measureWorkload, measureWorkloadRounds, prepareTarget } from './measure-target';
 import { progressFactory, type ProgressFactory } from './progress';
+import { measureRestarts, restartLines, type RestartRecord } from './restart-measure';
 import { writeReportFiles } from './report-files';
 import { markdownReport } from './report-markdown';
 import { consoleReport } from './report-table';
@@ -36,6 +37,8 @@ export interface SuiteResult {
   text: string;
   /** An ensemble run's election and failover times (--ensemble 3|5). */
   ensemble?: EnsembleResult;
+  /** Each started target's restart after SIGKILL on the tree the run grew (standalone). */
+  restarts?: RestartRecord[];
 }
 
 export interface SuiteIO {
@@ -97,11 +100,18 @@ async function closeSlot(slot: Slot, meta: SuiteMeta): Promise<void> {
  * the next workload: on a shared machine whose load drifts, both sides of a ratio are
  * then measured minutes apart at most, not a whole suite apart.
  */
-async function measureInterleaved(o: BenchOptions, slots: Slot[], progress: ProgressFactory, meta: SuiteMeta): Promise<RunRecord[]> {
+async function measureInterleaved(
+  o: BenchOptions,
+  slots: Slot[],
+  progress: ProgressFactory,
+  meta: SuiteMeta,
+  restarts: RestartRecord[] | null,
+): Promise<RunRecord[]> {
   const runs: RunRecord[] = [];
   try {
     for (const slot of slots) await openSlot(o, slot, progress, meta);
     for (const w of o.workloads) runs.push(...(await measureWorkloadRounds(o, slots, w, progress, levelBeforeEachRound(o, slots, w, progress, meta.treeLevels))));
+    if (restarts !== null) restarts.push(...(await measureRestarts(slots.filter((x) => x.failure === null), progress)));
   } finally {
     for (const slot of slots) await closeSlot(slot, meta);
   }
@@ -171,7 +181,9 @@ async function suiteBody(o: BenchOptions, io: SuiteIO): Promise<SuiteResult> {
     })),
     ...o.external.map((spec) => ({ kind: 'external' as const, name: spec, start: () => externalTarget(spec), target: null, failure: null, cpuProfile: null })),
   ];
-  runs.push(...(await measureInterleaved(o, slots, progress, meta)));
+  // A crashed server writes no CPU profile: the profiled zoolab is not restarted.
+  const restarts: RestartRecord[] | null = o.restart && !profileInline ? [] : null;
+  runs.push(...(await measureInterleaved(o, slots, progress, meta, restarts)));
   const inlineProfile = slots.find((x) => x.kind === 'zoolab')?.cpuProfile ?? null;
   const comparison = o.targets.includes('zoolab') && o.targets.includes('zookeeper') ? compareRuns(runs, o.workloads) : [];
 
@@ -193,18 +205,28 @@ async function suiteBody(o: BenchOptions, io: SuiteIO): Promise<SuiteResult> {
   finishMachine(meta);
 
   const pending = meta.pending.length > 0 ? `Ensemble rows (not in a standalone run): ${meta.pending.map((p) => p.measure).join('; ')} — run ${ENSEMBLE_COMMAND}.` : '';
+  const restartText = restartLines(restarts ?? []).join('\n');
   const text =
     consoleReport(runs, comparison) +
+    (restartText ? `\n\n${restartText}` : '') +
     (pending ? `\n\n${pending}` : '') +
     (profile ? `\n\nzoolab under ${profileWorkload}:\n${formatProfileSummary(profile)}` : '');
-  const files = writeResults(outDir, { meta, runs, comparison, profile, profileWorkload, profileRun });
+  const files = writeResults(outDir, { meta, runs, comparison, profile, profileWorkload, profileRun, restarts: restarts ?? [] });
   io.print(`${text}\n\nResults in ${outDir}/: report.md, results.json, ${files.filter((f) => f.endsWith('.svg')).length} SVG plots\n`);
-  return { meta, runs, comparison, profile, profileWorkload, outDir, files, text };
+  return { meta, runs, comparison, profile, profileWorkload, outDir, files, text, restarts: restarts ?? [] };
 }
 
 function writeResults(
   outDir: string,
-  x: { meta: SuiteMeta; runs: RunRecord[]; comparison: ComparisonRow[]; profile: ProfileSummary | null; profileWorkload: WorkloadName | null; profileRun: RunRecord | null },
+  x: {
+    meta: SuiteMeta;
+    runs: RunRecord[];
+    comparison: ComparisonRow[];
+    profile: ProfileSummary | null;
+    profileWorkload: WorkloadName | null;
+    profileRun: RunRecord | null;
+    restarts: RestartRecord[];
+  },
 ): string[] {
   const titles = { throughput: 'Throughput per workload (ops/s)', cdf: (w: string) => `${w}: latency CDF` };
   return writeReportFiles(outDir, x, titles, (cdfSvgs) => markdownReport({ ...x, throughputSvg: 'throughput.svg', cdfSvgs }));

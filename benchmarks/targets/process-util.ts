@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
+import type { RestartTiming } from './target';
 
 /** Small process and socket helpers for the targets the suite starts. */
 
@@ -79,6 +80,11 @@ export interface TargetProcess {
    * grace period, then removes the target's temp dir. False when it was stopped before.
    */
   stop(): Promise<boolean>;
+  /**
+   * SIGKILLs the process group, as a crash, and waits for the exit. The temp dir stays
+   * for the process that restarts on it, whose own stop() removes it.
+   */
+  crash(): Promise<void>;
 }
 
 export interface TargetProcessOptions {
@@ -121,7 +127,34 @@ export function superviseTarget(child: ChildProcess, o: TargetProcessOptions): T
       rmSync(o.dir, { recursive: true, force: true });
       return true;
     },
+    crash: async () => {
+      if (stopped) return;
+      stopped = true;
+      if (!exited) {
+        killGroup(child.pid, 'SIGKILL');
+        await exitedPromise;
+      }
+      process.off('exit', onParentExit);
+    },
   };
+}
+
+/** The znode count a server's `mntr` reports, or null when it does not say. */
+async function znodeCount(host: string, port: number): Promise<number | null> {
+  const m = /^zk_znode_count\s+(\d+)/m.exec(await fourLetterWord(host, port, 'mntr'));
+  return m ? Number(m[1]) : null;
+}
+
+/**
+ * Target.restart once the old process has crashed: `respawn` starts the new one, timed
+ * until `serving` resolves (srvr answers), then the znodes it restored.
+ */
+export async function timeRestart(respawn: () => void, serving: () => Promise<unknown>, host: string, port: number): Promise<RestartTiming> {
+  const started = performance.now();
+  respawn();
+  await serving();
+  const ms = performance.now() - started;
+  return { ms, znodes: await znodeCount(host, port) };
 }
 
 /** The clock ticks per second /proc counts CPU time in (USER_HZ; 100 on Linux everywhere). */

@@ -30,8 +30,19 @@ export interface Target {
    * last error line of its output (target-diagnosis.ts); null when it has nothing to say.
    */
   diagnose?(): string | null;
+  /**
+   * A started server with a dataDir: SIGKILLs it and starts it again on the same dataDir
+   * and port, timing the spawn to `srvr` answering (crash recovery on the tree the run grew).
+   */
+  restart?(): Promise<RestartTiming>;
   /** Stops it (a started server only); a profiled zoolab reports its .cpuprofile. */
   stop(): Promise<{ cpuProfile: string | null }>;
+}
+
+/** A restart after SIGKILL: spawn to serving, and the znodes the restored server holds. */
+export interface RestartTiming {
+  ms: number;
+  znodes: number | null;
 }
 
 /** Every client address of a target: an ensemble's members, or its one host:port. */

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, superviseTarget, versionLine, waitForServing } from './process-util';
+import { freePort, superviseTarget, versionLine, timeRestart, waitForServing } from './process-util';
 import { diagnosis } from './target-diagnosis';
 import type { ServerSettings, Target } from './target';
 
@@ -64,13 +64,17 @@ export async function startZooKeeperTarget(settings: ServerSettings): Promise<Ta
     '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
   ];
   const logPath = join(dir, 'server.log');
-  const logFd = openSync(logPath, 'w');
-  const child = spawn(JAVA, [...jvm, ...props, '-cp', CLASSPATH, MAIN, cfgPath], {
-    cwd: dir,
-    detached: true,
-    stdio: ['ignore', logFd, logFd],
-  });
-  closeSync(logFd);
+  const launch = () => {
+    // A restarted server's output follows the first one's.
+    const logFd = openSync(logPath, 'a');
+    const child = spawn(JAVA, [...jvm, ...props, '-cp', CLASSPATH, MAIN, cfgPath], {
+      cwd: dir,
+      detached: true,
+      stdio: ['ignore', logFd, logFd],
+    });
+    closeSync(logFd);
+    return { child, proc: superviseTarget(child, { what: 'Apache ZooKeeper', cannotStart: 'cannot start Java', dir, signal: 'SIGKILL', graceMs: 10_000 }) };
+  };
   const log = (): string => {
     try {
       return readFileSync(logPath, 'utf8');
@@ -78,18 +82,21 @@ export async function startZooKeeperTarget(settings: ServerSettings): Promise<Ta
       return '';
     }
   };
-  const proc = superviseTarget(child, { what: 'Apache ZooKeeper', cannotStart: 'cannot start Java', dir, signal: 'SIGKILL', graceMs: 10_000 });
+  let cur = launch();
+  const { child } = cur;
   const stop = async (): Promise<{ cpuProfile: string | null }> => {
-    await proc.stop();
+    await cur.proc.stop();
     return { cpuProfile: null };
   };
+  const serving = () =>
+    waitForServing(host, port, s.startTimeoutMs, () => {
+      const exited = cur.proc.exited();
+      return exited ? `${exited}\n${log()}` : null;
+    });
 
   let srvr: string;
   try {
-    srvr = await waitForServing(host, port, s.startTimeoutMs, () => {
-      const exited = proc.exited();
-      return exited ? `${exited}\n${log()}` : null;
-    });
+    srvr = await serving();
   } catch (e) {
     const tail = log().split('\n').slice(-30).join('\n');
     await stop();
@@ -102,7 +109,7 @@ export async function startZooKeeperTarget(settings: ServerSettings): Promise<Ta
     port,
     pid: child.pid ?? null,
     dataDir: join(dir, 'data'),
-    diagnose: () => diagnosis(proc.exited(), log().slice(-20_000)),
+    diagnose: () => diagnosis(cur.proc.exited(), log().slice(-20_000)),
     settings: {
       version: versionLine(srvr) ?? 'unknown',
       runtime: `${javaVersionLine()}, -Xmx${s.heapMb}m, default GC and JIT`,
@@ -110,5 +117,9 @@ export async function startZooKeeperTarget(settings: ServerSettings): Promise<Ta
       storage: 'txn log and snapshots in a temp dataDir',
     },
     stop,
+    restart: async () => {
+      await cur.proc.crash();
+      return timeRestart(() => (cur = launch()), serving, host, port);
+    },
   };
 }

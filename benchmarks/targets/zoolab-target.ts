@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SERVER_NODE_FLAGS } from '../../lib/cli/server-node-flags';
-import { freePort, superviseTarget, versionLine, waitForServing } from './process-util';
+import { freePort, superviseTarget, versionLine, timeRestart, waitForServing } from './process-util';
 import { diagnosis } from './target-diagnosis';
 import type { ServerSettings, Target } from './target';
 
@@ -43,30 +43,36 @@ export async function startZoolabTarget(opts: ZoolabTargetOptions): Promise<Targ
     '--log-level', 'warn',
   ];
   if (s.storage === 'file') serverArgs.push('--data-dir', dataDir);
-  const child = spawn(process.execPath, [...nodeArgs, opts.bin, ...serverArgs], {
-    cwd: dir,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
   let output = '';
   const keep = (c: Buffer): void => {
     output = (output + c.toString('utf8')).slice(-20_000);
   };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  // SIGINT: a clean shutdown, which is also when V8 writes the profile.
-  const proc = superviseTarget(child, { what: 'zoolab server', cannotStart: 'cannot start zoolab', dir, signal: 'SIGINT', graceMs: 15_000 });
+  const launch = () => {
+    const child = spawn(process.execPath, [...nodeArgs, opts.bin, ...serverArgs], {
+      cwd: dir,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+    // SIGINT: a clean shutdown, which is also when V8 writes the profile.
+    return { child, proc: superviseTarget(child, { what: 'zoolab server', cannotStart: 'cannot start zoolab', dir, signal: 'SIGINT', graceMs: 15_000 }) };
+  };
+  let cur = launch();
+  const { child } = cur;
   const stop = async (): Promise<{ cpuProfile: string | null }> => {
-    const first = await proc.stop();
+    const first = await cur.proc.stop();
     return { cpuProfile: first && opts.profileDir ? newestProfile(opts.profileDir) : null };
   };
+  const serving = () =>
+    waitForServing(host, port, s.startTimeoutMs, () => {
+      const exited = cur.proc.exited();
+      return exited ? `${exited}\n${output}` : null;
+    });
 
   let srvr: string;
   try {
-    srvr = await waitForServing(host, port, s.startTimeoutMs, () => {
-      const exited = proc.exited();
-      return exited ? `${exited}\n${output}` : null;
-    });
+    srvr = await serving();
   } catch (e) {
     await stop();
     throw new Error(`zoolab did not start: ${(e as Error).message}\n${output.slice(-3000)}`);
@@ -78,7 +84,7 @@ export async function startZoolabTarget(opts: ZoolabTargetOptions): Promise<Targ
     port,
     pid: child.pid ?? null,
     dataDir: s.storage === 'file' ? dataDir : null,
-    diagnose: () => diagnosis(proc.exited(), output),
+    diagnose: () => diagnosis(cur.proc.exited(), output),
     settings: {
       version: versionLine(srvr) ?? 'unknown',
       runtime: `Node ${process.version}, ${SERVER_NODE_FLAGS.join(' ')}, --max-old-space-size=${s.heapMb}${opts.profileDir ? ', --cpu-prof' : ''}`,
@@ -86,6 +92,13 @@ export async function startZoolabTarget(opts: ZoolabTargetOptions): Promise<Targ
       storage: s.storage === 'file' ? 'storage-file (txn log in a temp dataDir)' : 'storage-memory (no disk)',
     },
     stop,
+    restart:
+      s.storage === 'file'
+        ? async () => {
+            await cur.proc.crash();
+            return timeRestart(() => (cur = launch()), serving, host, port);
+          }
+        : undefined,
   };
 }
 

@@ -101,6 +101,7 @@ export function registerBenchCommand(program: Command, ctx: CliContext = {}): vo
     .option('--profile-generator <dir>', 'write a V8 CPU profile of each load-generator process to <dir> (.cpuprofile; open in Chrome DevTools)')
     .option('--no-progress', 'no live progress bars')
     .option('--no-settle', "don't sync and wait for a quiet machine before each run (default: do, so one target's leftover snapshot writes and flushes don't land in the other's window)")
+    .option('--no-restart', "don't SIGKILL and restart each started target on its dataDir after the last workload (default: do, timing crash recovery on the tree the run grew)")
     .option('--no-equal-trees', "don't top up the target with fewer znodes under the create parent before each round (default: do, so the rows after create run on trees of the same size on every target)")
     .option('--zoolab-bin <path>', 'the zoolab binary to benchmark (default: this one)')
     .addHelpText('after', WORKLOAD_HELP)

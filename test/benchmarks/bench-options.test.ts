@@ -55,6 +55,11 @@ describe('bench options', () => {
     expect(benchOptionsFrom({ quick: true, equalTrees: false }, BIN).equalTrees).toBe(false);
   });
 
+  it('restarts each started target after the last workload unless --no-restart', () => {
+    expect(benchOptionsFrom({}, BIN).restart).toBe(true);
+    expect(benchOptionsFrom({ quick: true, restart: false }, BIN).restart).toBe(false);
+  });
+
   it('settles the machine before each run unless --no-settle', () => {
     expect(benchOptionsFrom({}, BIN).settle).toBe(true);
     expect(benchOptionsFrom({ quick: true, settle: false }, BIN).settle).toBe(false);

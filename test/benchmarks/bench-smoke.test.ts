@@ -41,6 +41,23 @@ describe('zoolab bench', () => {
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/setData on zoolab: rounds/);
   });
 
+  it('after the last workload, SIGKILLs a target with a dataDir, restarts it on that dataDir and times it', async () => {
+    out = mkdtempSync(join(tmpdir(), 'zoolab-bench-restart-'));
+    const r = await runBench(
+      ['--targets', 'zoolab', '--workloads', 'create', '--ops', '500', '--warmup', '0.2', '--target-warmup', '0', '--sessions', '2', '--outstanding', '4', '--no-progress', '--no-settle', '--out', out],
+      100_000,
+      'SIGKILL',
+    );
+    expect({ code: r.code, stderr: r.code === 0 ? '' : r.stderr }).toEqual({ code: 0, stderr: '' });
+    const result = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as SuiteResult;
+    expect(result.restarts).toEqual([{ target: 'zoolab', ms: expect.any(Number), znodes: expect.any(Number), failure: null }]);
+    // The restarted server restored what the run wrote: at least the 500 creates.
+    expect(result.restarts![0].znodes).toBeGreaterThan(500);
+    expect(result.restarts![0].ms).toBeGreaterThan(0);
+    expect(r.stdout).toMatch(/Restart after SIGKILL[^\n]*\n {2}zoolab: [\d,]+ ms \([\d,]+ znodes\)/);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/## Restart\n\n.*\n\n- zoolab: [\d,]+ ms/);
+  });
+
   it('runs a tiny zoolab-only matrix end to end and writes JSON, Markdown and SVG', async () => {
     out = mkdtempSync(join(tmpdir(), 'zoolab-bench-smoke-'));
     const workloads = ['create', 'getData', 'multi-10', 'session-churn', 'watch-fanout'];

@@ -132,7 +132,8 @@ export function superviseTarget(child: ChildProcess, o: TargetProcessOptions): T
       stopped = true;
       if (!exited) {
         killGroup(child.pid, 'SIGKILL');
-        await exitedPromise;
+        await Promise.race([exitedPromise, new Promise((r) => setTimeout(r, o.graceMs).unref())]);
+        if (!exited) throw new Error(`${o.what} did not exit ${o.graceMs} ms after SIGKILL`);
       }
       process.off('exit', onParentExit);
     },

@@ -72,12 +72,12 @@ export class BinaryInputArchive {
    * repeat values (mzxid and pzxid often are the czxid, mtime the ctime), and every bigint
    * read is an object of its own that the loaded tree keeps for good.
    */
-  readLongLike(a: bigint, b: bigint): bigint {
+  readLongLike(a: bigint, b: bigint = a): bigint {
     this.need(8, 'long');
     const pos = this.pos;
     this.pos += 8;
     if (int64EqualsAt(this.buf, pos, a)) return a;
-    if (int64EqualsAt(this.buf, pos, b)) return b;
+    if (b !== a && int64EqualsAt(this.buf, pos, b)) return b;
     return readInt64BE(this.buf, pos);
   }
 

@@ -19,7 +19,7 @@ export class SnapshotNodeReader {
   read(ia: BinaryInputArchive, shareValues: boolean): DataNode {
     const prev = this.prev;
     const data = shareValues ? ia.readBufferView() : ia.readBuffer();
-    const n = new DataNode(data, ia.readLongLike(prev.acl, prev.acl));
+    const n = new DataNode(data, ia.readLongLike(prev.acl));
     // In StatPersisted's field order.
     n.czxid = ia.readLongLike(prev.czxid, prev.mzxid);
     n.mzxid = ia.readLongLike(n.czxid, prev.mzxid);

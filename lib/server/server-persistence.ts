@@ -15,13 +15,21 @@ import type { ZKDatabase } from './zk-database';
  */
 export async function loadDatabase(zkDb: ZKDatabase): Promise<{ zxid: bigint; sessionsKilled: number }> {
   const zxid = await zkDb.loadDataBase();
-  let sessionsKilled = 0;
+  return { zxid, sessionsKilled: killDeadSessions(zkDb) };
+}
+
+/**
+ * Drops the ephemerals of every session that owns some but has no timeout on record;
+ * returns how many sessions that was. No txn holds those deletions.
+ */
+export function killDeadSessions(zkDb: ZKDatabase): number {
+  let killed = 0;
   for (const s of zkDb.getSessions()) {
     if (zkDb.sessionsWithTimeouts.has(s)) continue;
     zkDb.killSession(s, zkDb.lastProcessedZxid);
-    sessionsKilled++;
+    killed++;
   }
-  return { zxid, sessionsKilled };
+  return killed;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Request } from '../../server/request';
 import type { ServerCnxnImpl } from '../../server/server-cnxn-impl';
+import { killDeadSessions } from '../../server/server-persistence';
 import { SERVER_CNXN_ME, ZooKeeperServer, type ZooKeeperServerOptions } from '../../server/zookeeper-server';
 import type { QuorumPeer } from '../quorum-peer';
 import { leaderChain } from './chains';
@@ -40,15 +41,8 @@ export class LeaderZooKeeperServer extends ZooKeeperServer {
    * restore. On a tree of tens of MB it was a few hundred ms of every failover.
    */
   async loadDataForLeading(): Promise<boolean> {
-    const db = this.zkDb;
-    this.setZxid(db.lastProcessedZxid);
-    let killed = 0;
-    for (const s of db.getSessions()) {
-      if (db.sessionsWithTimeouts.has(s)) continue;
-      db.killSession(s, db.lastProcessedZxid);
-      killed++;
-    }
-    if (killed === 0) return true;
+    this.setZxid(this.zkDb.lastProcessedZxid);
+    if (killDeadSessions(this.zkDb) === 0) return true;
     await this.takeSnapshot();
     return false;
   }

@@ -303,7 +303,7 @@ export class LearnerHandler {
     this.self.stats.lastSnapSent = sent;
     this.self.logger.info(
       { sid: this.sid, zxid: zxidHex(sent.zxid), zxidAtEnd: zxidHex(sent.zxidAtEnd), bytes, ms: sent.ms },
-      `Sent snapshot 0x${BigInt.asUintN(64, sent.zxid).toString(16)} to learner sid: ${this.sid}`,
+      `Sent snapshot ${zxidHex(sent.zxid)} to learner sid: ${this.sid}`,
     );
   }
 

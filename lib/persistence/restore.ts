@@ -1,3 +1,4 @@
+import type { MutableMap } from '../core/renewing-collections';
 import type { Logger } from '../core/logger';
 import { silentLogger } from '../core/logger';
 import type { DataTree } from '../data/data-tree';
@@ -22,7 +23,7 @@ export interface RestoreOptions {
   /** A fresh tree to fill (its options — digests, extended types — are kept). */
   tree: DataTree;
   /** Filled with the sessions and timeouts: the snapshot's, then the log's creates and closes. */
-  sessions: Map<bigint, number>;
+  sessions: MutableMap<bigint, number>;
   /**
    * zookeeper.snapshot.trust.empty (default false): replay a log that has no snapshot
    * (a data dir from before 3.5.3). Without it that is an error, since a missing snapshot
@@ -128,7 +129,7 @@ export async function restore(opts: RestoreOptions): Promise<RestoreResult> {
  * FileTxnSnapLog.processTransaction: one logged txn into the tree, the sessions map kept
  * in step with createSession / closeSession.
  */
-export function applyLoggedTxn(tree: DataTree, sessions: Map<bigint, number>, e: TxnEntry): void {
+export function applyLoggedTxn(tree: DataTree, sessions: MutableMap<bigint, number>, e: TxnEntry): void {
   const { hdr } = e;
   if (hdr.type === OpCode.createSession) {
     if (!(e.txn instanceof CreateSessionTxn)) throw new RestoreError(`createSession txn 0x${hex(hdr.zxid)} has no timeout`);

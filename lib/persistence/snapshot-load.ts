@@ -1,3 +1,4 @@
+import type { MutableMap } from '../core/renewing-collections';
 import type { Logger } from '../core/logger';
 import { silentLogger } from '../core/logger';
 import type { DataTree } from '../data/data-tree';
@@ -17,7 +18,7 @@ export function applySnapshot(
   parsed: ParsedSnapshot,
   zxid: bigint,
   tree: DataTree,
-  sessions: Map<bigint, number>,
+  sessions: MutableMap<bigint, number>,
   log: Logger = silentLogger,
 ): ZxidDigest | null {
   // Throws InvalidSnapshotError when a node's parent is missing; sessions stay untouched.

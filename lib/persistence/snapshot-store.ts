@@ -1,3 +1,4 @@
+import type { MutableMap } from '../core/renewing-collections';
 import { token } from '../core/token';
 import type { DataTree } from '../data/data-tree';
 import type { ZxidDigest } from '../data/data-tree-digest';
@@ -89,7 +90,7 @@ export interface SnapshotStore {
    * snapshot throws (SnapshotFormatError for bad bytes) before `sessions` is touched;
    * `tree` may then hold part of it, and the next load replaces that entirely.
    */
-  load(info: SnapshotInfo, tree: DataTree, sessions: Map<bigint, number>): Promise<LoadedSnapshot>;
+  load(info: SnapshotInfo, tree: DataTree, sessions: MutableMap<bigint, number>): Promise<LoadedSnapshot>;
   /** Deletes one snapshot (purge). */
   remove(info: SnapshotInfo): Promise<void>;
   /** FileSnap.getLastSnapshotInfo: the snapshot last saved or loaded, null before any. */

@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock';
+import { RenewingMap, RenewingSet } from '../core/renewing-collections';
 
 /**
  * ZooKeeper's ExpiryQueue: elements (sessions, connections) expire in buckets rounded up
@@ -6,8 +7,10 @@ import type { Clock } from '../core/clock';
  * tick and expires a whole bucket instead of keeping one timer per element.
  */
 export class ExpiryQueue<E> {
-  private readonly elemMap = new Map<E, number>();
-  private readonly expiryMap = new Map<number, Set<E>>();
+  // Renewing: sessions and connections pass through these, and a bucket lives a whole
+  // timeout, long enough to be promoted (see renewing-collections.ts).
+  private readonly elemMap = new RenewingMap<E, number>();
+  private readonly expiryMap = new Map<number, RenewingSet<E>>();
   private nextExpirationTime: number;
 
   constructor(
@@ -42,7 +45,7 @@ export class ExpiryQueue<E> {
     if (next === prev) return null;
     let set = this.expiryMap.get(next);
     if (!set) {
-      set = new Set();
+      set = new RenewingSet();
       this.expiryMap.set(next, set);
     }
     set.add(elem);
@@ -61,7 +64,7 @@ export class ExpiryQueue<E> {
    * Takes the bucket that is due, if any, and advances to the next one. The caller is
    * expected to remove (or re-update) what it gets back.
    */
-  poll(): Set<E> {
+  poll(): ReadonlySet<E> {
     const now = this.clock.now();
     const due = this.nextExpirationTime;
     if (now < due) return new Set();

@@ -1,6 +1,7 @@
 import type { Subscription } from 'rxjs';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
+import { RenewingMap, RenewingSet } from '../core/renewing-collections';
 import type { ClientConnection, ClientListener, ClientTransport } from '../transport/client-transport';
 import { ExpiryQueue } from './expiry-queue';
 import { ServerCnxnImpl } from './server-cnxn-impl';
@@ -21,9 +22,10 @@ export interface ServerCnxnFactoryOptions {
  * and closes connections that stay idle past their timeout.
  */
 export class ServerCnxnFactory {
-  readonly cnxns = new Set<ServerCnxnImpl>();
-  private readonly sessionMap = new Map<bigint, ServerCnxnImpl>();
-  private readonly ipMap = new Map<string, Set<ServerCnxnImpl>>();
+  // Renewing: a connection passes through each of these (see renewing-collections.ts).
+  readonly cnxns = new RenewingSet<ServerCnxnImpl>();
+  private readonly sessionMap = new RenewingMap<bigint, ServerCnxnImpl>();
+  private readonly ipMap = new Map<string, RenewingSet<ServerCnxnImpl>>();
   private readonly expiry: ExpiryQueue<ServerCnxnImpl>;
   private listener: ClientListener | null = null;
   private timer: Subscription | null = null;
@@ -74,7 +76,7 @@ export class ServerCnxnFactory {
     }
     const cnxn = new ServerCnxnImpl(conn, this.zks, this.log);
     let set = this.ipMap.get(conn.remoteAddress);
-    if (!set) this.ipMap.set(conn.remoteAddress, (set = new Set()));
+    if (!set) this.ipMap.set(conn.remoteAddress, (set = new RenewingSet()));
     set.add(cnxn);
     this.cnxns.add(cnxn);
     this.touchCnxn(cnxn);

@@ -1,6 +1,7 @@
 import type { Subscription } from 'rxjs';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
+import { RenewingMap, type MutableMap } from '../core/renewing-collections';
 import { Code, KeeperException } from '../protocol/keeper-exception';
 import { ExpiryQueue } from './expiry-queue';
 import { JavaRandom } from './java-random';
@@ -69,7 +70,8 @@ class SessionImpl implements Session {
  * expired in tick-sized buckets by an ExpiryQueue driven by the injected clock.
  */
 export class SessionTrackerImpl {
-  private readonly sessionsById = new Map<bigint, SessionImpl>();
+  /** Renewing: a session per connect passes through it (see renewing-collections.ts). */
+  private readonly sessionsById = new RenewingMap<bigint, SessionImpl>();
   private readonly queue: ExpiryQueue<SessionImpl>;
   private nextSessionId: bigint;
   private timer: Subscription | null = null;
@@ -79,7 +81,7 @@ export class SessionTrackerImpl {
     private readonly clock: Clock,
     private readonly expirer: SessionExpirer,
     /** Committed sessions and their timeouts: ZKDatabase's sessionsWithTimeouts, shared. */
-    private readonly sessionsWithTimeout: Map<bigint, number>,
+    private readonly sessionsWithTimeout: MutableMap<bigint, number>,
     tickTime: number,
     readonly serverId: number,
     private readonly log: Logger,

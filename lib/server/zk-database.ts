@@ -1,4 +1,5 @@
 import type { Logger } from '../core/logger';
+import { RenewingMap } from '../core/renewing-collections';
 import { DataTree, type DataTreeOptions, type ProcessTxnResult } from '../data/data-tree';
 import type { Watcher } from '../data/watcher';
 import { CreateSessionTxn, type TxnDigest, type TxnHeader } from '../jute/records/txn';
@@ -48,7 +49,8 @@ export function treeOptionsOf(
 export class ZKDatabase {
   dataTree: DataTree;
   /** Committed sessions → timeout; the session tracker shares this map. */
-  readonly sessionsWithTimeouts = new Map<bigint, number>();
+  /** Renewing: a session per connect passes through it (see renewing-collections.ts). */
+  readonly sessionsWithTimeouts = new RenewingMap<bigint, number>();
   readonly snapshots: SnapshotStore | null;
   /** What the last restore found (null before one, or without a snapshot store). */
   lastRestore: RestoreResult | null = null;

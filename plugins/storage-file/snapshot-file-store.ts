@@ -1,3 +1,4 @@
+import type { MutableMap } from '../../lib/core/renewing-collections';
 import { join } from 'node:path';
 import type { Logger } from '../../lib/core/logger';
 import { silentLogger } from '../../lib/core/logger';
@@ -243,7 +244,7 @@ export class FileSnapshotStore implements SnapshotStore {
     return readSnapshotFile(this.io, join(this.dir, info.name), info.compression, { ...opts, maxBuffer: this.maxBuffer });
   }
 
-  async load(info: SnapshotInfo, tree: DataTree, sessions: Map<bigint, number>): Promise<LoadedSnapshot> {
+  async load(info: SnapshotInfo, tree: DataTree, sessions: MutableMap<bigint, number>): Promise<LoadedSnapshot> {
     const parsed = await this.read(info, { digestEnabled: tree.digestEnabled });
     const counts = { nodes: parsed.nodes.length, sessions: parsed.sessions.length };
     const digest = applySnapshot(parsed, info.zxid, tree, sessions, this.log);

@@ -1,3 +1,4 @@
+import type { MutableMap } from '../../lib/core/renewing-collections';
 import type { DataTree } from '../../lib/data/data-tree';
 import { parseSnapshot } from '../../lib/persistence/snapshot-format';
 import { applySnapshot } from '../../lib/persistence/snapshot-load';
@@ -41,7 +42,7 @@ export class MemorySnapshotStore implements SnapshotStore {
     return [...this.stored.values()].map((s) => s.info).sort(compareNewestFirst);
   }
 
-  async load(info: SnapshotInfo, tree: DataTree, sessions: Map<bigint, number>): Promise<LoadedSnapshot> {
+  async load(info: SnapshotInfo, tree: DataTree, sessions: MutableMap<bigint, number>): Promise<LoadedSnapshot> {
     const s = this.stored.get(info.name);
     if (s === undefined) throw new Error(`no snapshot ${info.name}`);
     const parsed = parseSnapshot(s.bytes, { digestEnabled: tree.digestEnabled, source: info.name });

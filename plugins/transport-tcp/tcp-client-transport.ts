@@ -5,6 +5,7 @@ import type {
   ClientListener,
   ClientTransport,
 } from '../../lib/transport/client-transport';
+import { RenewingSet } from '../../lib/core/renewing-collections';
 
 let nextConnectionId = 1;
 
@@ -99,7 +100,7 @@ export class TcpClientTransport implements ClientTransport {
     // allowHalfOpen: a client that half-closes still gets the answers it asked for (and a
     // four-letter word sent with `nc -q` still gets its reply).
     const server = net.createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: false });
-    const sockets = new Set<net.Socket>();
+    const sockets = new RenewingSet<net.Socket>();
     server.on('connection', (socket) => {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));

@@ -1,3 +1,4 @@
+import type { MutableMap } from '../../core/renewing-collections';
 import type { Clock } from '../../core/clock';
 import type { Logger } from '../../core/logger';
 import { initializeNextSessionId, SessionTrackerImpl, type SessionExpirer } from '../../server/session-tracker';
@@ -16,7 +17,7 @@ export class LearnerSessionTracker extends SessionTrackerImpl {
   constructor(
     clock: Clock,
     expirer: SessionExpirer,
-    private readonly globalSessionsWithTimeouts: Map<bigint, number>,
+    private readonly globalSessionsWithTimeouts: MutableMap<bigint, number>,
     tickTime: number,
     serverId: number,
     log: Logger,

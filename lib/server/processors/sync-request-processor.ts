@@ -1,5 +1,6 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import type { Logger } from '../../core/logger';
+import { RenewingMap } from '../../core/renewing-collections';
 import type { Random } from '../../core/random';
 import type { TxnEntry, TxnLog } from '../../persistence/txn-log';
 import { OpCode } from '../../protocol/op-code';
@@ -175,7 +176,9 @@ export function syncRequestProcessor(
       /** Requests of the batch being committed. */
       let inCommit = 0;
       /** Requests per session in `pending` or in the batch being committed. */
-      const queuedBySession = new Map<bigint, number>();
+      // Renewing: every request's session is added and, once answered, deleted (see
+      // renewing-collections.ts).
+      const queuedBySession = new RenewingMap<bigint, number>();
 
       const queue = (r: Request): void => {
         pending.push(r);

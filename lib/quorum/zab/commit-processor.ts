@@ -1,4 +1,5 @@
 import { Observable } from 'rxjs';
+import { RenewingMap } from '../../core/renewing-collections';
 import { OpCode } from '../../protocol/op-code';
 import type { Request } from '../../server/request';
 import type { Processor } from '../../server/processors/chain';
@@ -46,7 +47,8 @@ export function needCommit(type: number, matchSyncs: boolean): boolean {
  * otherwise it is applied as it came (another server's client, or the server's own).
  */
 export class CommitProcessor {
-  private readonly pending = new Map<bigint, Request[]>();
+  /** Renewing: a session's entry comes and goes with its writes (see renewing-collections.ts). */
+  private readonly pending = new RenewingMap<bigint, Request[]>();
   private sink: ((r: Request) => void) | null = null;
   private backlog: Request[] = [];
   /** Requests waiting for a commit (for `mntr`-style counters and tests). */

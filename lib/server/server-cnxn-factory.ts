@@ -25,7 +25,13 @@ export class ServerCnxnFactory {
   // Renewing: a connection passes through each of these (see renewing-collections.ts).
   readonly cnxns = new RenewingSet<ServerCnxnImpl>();
   private readonly sessionMap = new RenewingMap<bigint, ServerCnxnImpl>();
-  private readonly ipMap = new Map<string, RenewingSet<ServerCnxnImpl>>();
+  /**
+   * Connections per remote address, for maxClientCnxns: a count, not a set of them. An
+   * address's entry goes when its last connection does, so one client that connects
+   * and closes over and over adds and deletes it; had the entries held the connections,
+   * a promoted table would keep every one alive (see renewing-collections.ts).
+   */
+  private readonly ipMap = new RenewingMap<string, number>();
   private readonly expiry: ExpiryQueue<ServerCnxnImpl>;
   private listener: ClientListener | null = null;
   private timer: Subscription | null = null;
@@ -64,7 +70,7 @@ export class ServerCnxnFactory {
       conn.destroy();
       return null;
     }
-    const count = this.ipMap.get(conn.remoteAddress)?.size ?? 0;
+    const count = this.ipMap.get(conn.remoteAddress) ?? 0;
     if (this.maxClientCnxns > 0 && count >= this.maxClientCnxns) {
       this.rejectedConnections++;
       this.log.warn(
@@ -75,9 +81,7 @@ export class ServerCnxnFactory {
       return null;
     }
     const cnxn = new ServerCnxnImpl(conn, this.zks, this.log);
-    let set = this.ipMap.get(conn.remoteAddress);
-    if (!set) this.ipMap.set(conn.remoteAddress, (set = new RenewingSet()));
-    set.add(cnxn);
+    this.ipMap.set(conn.remoteAddress, count + 1);
     this.cnxns.add(cnxn);
     this.touchCnxn(cnxn);
     return cnxn;
@@ -92,11 +96,9 @@ export class ServerCnxnFactory {
     if (!this.cnxns.delete(cnxn)) return false;
     this.expiry.remove(cnxn);
     if (this.sessionMap.get(cnxn.sessionId) === cnxn) this.sessionMap.delete(cnxn.sessionId);
-    const set = this.ipMap.get(cnxn.remoteAddress);
-    if (set) {
-      set.delete(cnxn);
-      if (set.size === 0) this.ipMap.delete(cnxn.remoteAddress);
-    }
+    const count = this.ipMap.get(cnxn.remoteAddress) ?? 0;
+    if (count > 1) this.ipMap.set(cnxn.remoteAddress, count - 1);
+    else this.ipMap.delete(cnxn.remoteAddress);
     this.zks.removeCnxn(cnxn);
     return true;
   }
@@ -123,7 +125,7 @@ export class ServerCnxnFactory {
   }
 
   connectionsFrom(address: string): number {
-    return this.ipMap.get(address)?.size ?? 0;
+    return this.ipMap.get(address) ?? 0;
   }
 
   closeAll(reason: string): void {

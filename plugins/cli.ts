@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=32 --initial-old-space-size=256
+#!/usr/bin/env -S node --max-semi-space-size=32 --initial-old-space-size=256 --no-allocation-site-pretenuring
 import 'reflect-metadata';
 import type { Command } from 'commander';
 import type { CliContext } from '../lib/cli/cli-context';

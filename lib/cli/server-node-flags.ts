@@ -18,5 +18,15 @@
  * (benchmarks/PERFORMANCE-LOG.md, "Runs 65–76"). It only sets where V8 starts: a bigger
  * tree's limit grows as before, and pages are committed as they are used. The JVM
  * starts ZooKeeper with 1/64 of the machine's memory as its heap.
+ *
+ * --no-allocation-site-pretenuring: after a write load, V8 had decided that objects made
+ * at some allocation sites the write path shares with session handling survive, and
+ * made them in the old generation from then on. Dead there, they kept the young objects
+ * they pointed at (each closing connection's) alive through every scavenge until a
+ * mark-compact: session churn after 50,000 creates copied and promoted ~3.1 MB a
+ * scavenge (5–8 ms), against ~0.9 MB (~2 ms) with the flag or after 20,000 creates. In
+ * three interleaved pairs (zoolab alone: create, setData, multi-10, then churn) churn's
+ * p99 was 5.1–7.8 ms with it against 8.1–10.4 ms without, and the other rows moved
+ * within the noise (benchmarks/PERFORMANCE-LOG.md, "Session churn's tail").
  */
-export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=32', '--initial-old-space-size=256'];
+export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=32', '--initial-old-space-size=256', '--no-allocation-site-pretenuring'];

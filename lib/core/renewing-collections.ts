@@ -29,6 +29,11 @@ export const RENEW_AFTER_DELETES = 1024;
  * is added or deleted after that; no caller does both.
  */
 
+/** The one renewal rule both classes follow (see above). */
+function renewalDue(deletes: number, size: number): boolean {
+  return deletes >= RENEW_AFTER_DELETES && deletes >= size;
+}
+
 /** What a Map and a RenewingMap both are, for code that takes either. */
 export interface MutableMap<K, V> extends ReadonlyMap<K, V> {
   set(key: K, value: V): unknown;
@@ -60,7 +65,7 @@ export class RenewingMap<K, V> implements MutableMap<K, V> {
   }
 
   set(key: K, value: V): this {
-    if (this.deletes >= RENEW_AFTER_DELETES && this.deletes >= this.map.size) this.renew();
+    if (renewalDue(this.deletes, this.map.size)) this.renew();
     this.map.set(key, value);
     return this;
   }
@@ -123,7 +128,7 @@ export class RenewingSet<T> implements ReadonlySet<T> {
   }
 
   add(value: T): this {
-    if (this.deletes >= RENEW_AFTER_DELETES && this.deletes >= this.set.size) this.renew();
+    if (renewalDue(this.deletes, this.set.size)) this.renew();
     this.set.add(value);
     return this;
   }
